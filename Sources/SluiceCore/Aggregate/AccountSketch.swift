@@ -1,0 +1,209 @@
+import Foundation
+
+/// The mergeable, bounded per-account state that plain counters cannot hold: distinct counts,
+/// what was seen before, what repeats, where from and when. About 2.5 KB encoded at most.
+public struct AccountSketch: Sendable, Equatable {
+    public var firstSeen: Double = .infinity
+    public var lastSeen: Double = 0
+    public var distinctPrompts = HyperLogLog(precision: 8)
+    /// A deterministic sample (one prompt in four, chosen by hash) of prompts already sent,
+    /// oldest replaced first: novelty is measured on it.
+    public var seenPrompts: [UInt32] = []
+    public var seenPromptsNext = 0
+    public var templates = TopCounts(capacity: 16)
+    public var systemPrompts = TopCounts(capacity: 4)
+    public var networks = BoundedSet(capacity: 32)
+    public var userAgents = BoundedSet(capacity: 16)
+    public var apiKeys = BoundedSet(capacity: 32)
+    public var endUsers = HyperLogLog(precision: 6)
+    public var models = TopCounts(capacity: 4)
+    /// Requests per hour of the day (UTC).
+    public var hourOfDay = [Int64](repeating: 0, count: 24)
+    /// Days with traffic, as bits from the day of `firstSeen` (512 days).
+    public var activeDays = [UInt64](repeating: 0, count: 8)
+    /// Inter-arrival gaps, as log-seconds moments: machines are regular, people are not.
+    public var lastArrival: Double = 0
+    public var gapCount: Int64 = 0
+    public var gapLogSum: Double = 0
+    public var gapLogSquares: Double = 0
+
+    public static let seenPromptCapacity = 512
+
+    public init() {}
+
+    /// What absorbing one request learned beyond the counters.
+    public struct Observation: Sendable {
+        /// Whether the prompt was new to this account; nil when it is outside the novelty sample.
+        public var novel: Bool?
+        /// Whether the request's template was already among this account's frequent ones.
+        public var repeatedTemplate: Bool
+    }
+
+    public mutating func absorb(_ record: RequestRecord, _ features: RequestFeatures) -> Observation {
+        let time = record.time
+        if time < firstSeen { firstSeen = time }
+        if time > lastSeen { lastSeen = time }
+        distinctPrompts.insert(hash: features.promptHash)
+        var novel: Bool?
+        if features.promptHash & 3 == 0 {
+            let short = UInt32(truncatingIfNeeded: features.promptHash >> 32)
+            let seen = seenPrompts.contains(short)
+            novel = !seen
+            if !seen {
+                if seenPrompts.count < Self.seenPromptCapacity {
+                    seenPrompts.append(short)
+                } else {
+                    seenPrompts[seenPromptsNext] = short
+                    seenPromptsNext = (seenPromptsNext + 1) % Self.seenPromptCapacity
+                }
+            }
+        }
+        let repeatedTemplate = templates.contains(features.templateHash)
+        templates.add(features.templateHash)
+        if let system = features.systemSimHash { systemPrompts.add(system) }
+        if let network = features.network { networks.insert(TextSketch.hash(network)) }
+        if let agent = record.userAgent { userAgents.insert(TextSketch.hash(agent)) }
+        if let key = record.apiKeyID { apiKeys.insert(TextSketch.hash(key)) }
+        if let endUser = record.endUser { endUsers.insert(hash: TextSketch.hash(endUser)) }
+        if let model = record.model { models.add(TextSketch.hash(model)) }
+        let hour = Int((time / 3600).rounded(.down)) % 24
+        hourOfDay[(hour + 24) % 24] += 1
+        let day = Int((time / 86400).rounded(.down)) - Int((firstSeen / 86400).rounded(.down))
+        if day >= 0 && day < 512 { activeDays[day / 64] |= 1 << UInt64(day % 64) }
+        if lastArrival > 0 && time >= lastArrival {
+            let gap = log(max(time - lastArrival, 0.001))
+            gapCount += 1
+            gapLogSum += gap
+            gapLogSquares += gap * gap
+        }
+        if time > lastArrival { lastArrival = time }
+        return Observation(novel: novel, repeatedTemplate: repeatedTemplate)
+    }
+
+    public var activeDayCount: Int { activeDays.reduce(0) { $0 + $1.nonzeroBitCount } }
+    public var activeHourCount: Int { hourOfDay.filter { $0 > 0 }.count }
+
+    /// Standard deviation of log inter-arrival gaps: small for a metronome, large for a person.
+    public var gapSpread: Double? {
+        guard gapCount >= 10 else { return nil }
+        let mean = gapLogSum / Double(gapCount)
+        return (max(0, gapLogSquares / Double(gapCount) - mean * mean)).squareRoot()
+    }
+
+    /// Median inter-arrival gap, approximated by the geometric mean of gaps.
+    public var typicalGap: Double? { gapCount > 0 ? exp(gapLogSum / Double(gapCount)) : nil }
+}
+
+// MARK: - Binary encoding
+
+extension AccountSketch {
+    static let formatVersion: UInt8 = 1
+
+    public func encoded() -> [UInt8] {
+        var w = ByteWriter()
+        w.u8(Self.formatVersion)
+        w.f64(firstSeen)
+        w.f64(lastSeen)
+        w.bytes(distinctPrompts.registers)
+        w.u32(UInt32(seenPrompts.count))
+        for p in seenPrompts { w.u32(p) }
+        w.u32(UInt32(seenPromptsNext))
+        for top in [templates, systemPrompts, models] {
+            w.u32(UInt32(top.entries.count))
+            for e in top.entries {
+                w.u64(e.key)
+                w.i64(e.count)
+            }
+        }
+        for set in [networks, userAgents, apiKeys] {
+            w.u8(set.overflowed ? 1 : 0)
+            w.u32(UInt32(set.members.count))
+            for m in set.members { w.u64(m) }
+        }
+        w.bytes(endUsers.registers)
+        for h in hourOfDay { w.i64(h) }
+        for d in activeDays { w.u64(d) }
+        w.f64(lastArrival)
+        w.i64(gapCount)
+        w.f64(gapLogSum)
+        w.f64(gapLogSquares)
+        return w.buffer
+    }
+
+    public init(encoded bytes: [UInt8]) throws(SketchDecodingError) {
+        var r = ByteReader(bytes)
+        guard try r.u8() == Self.formatVersion else { throw SketchDecodingError() }
+        self.init()
+        firstSeen = try r.f64()
+        lastSeen = try r.f64()
+        distinctPrompts = HyperLogLog(precision: 8, registers: try r.bytes(256))
+        let seenCount = Int(try r.u32())
+        guard seenCount <= Self.seenPromptCapacity else { throw SketchDecodingError() }
+        seenPrompts = []
+        for _ in 0..<seenCount { seenPrompts.append(try r.u32()) }
+        seenPromptsNext = Int(try r.u32())
+        var tops: [TopCounts] = []
+        for capacity in [16, 4, 4] {
+            let count = Int(try r.u32())
+            guard count <= capacity else { throw SketchDecodingError() }
+            var entries: [(key: UInt64, count: Int64)] = []
+            for _ in 0..<count { entries.append((try r.u64(), try r.i64())) }
+            tops.append(TopCounts(capacity: capacity, entries: entries))
+        }
+        templates = tops[0]
+        systemPrompts = tops[1]
+        models = tops[2]
+        var sets: [BoundedSet] = []
+        for capacity in [32, 16, 32] {
+            let overflowed = try r.u8() == 1
+            let count = Int(try r.u32())
+            guard count <= capacity else { throw SketchDecodingError() }
+            var members: [UInt64] = []
+            for _ in 0..<count { members.append(try r.u64()) }
+            sets.append(BoundedSet(capacity: capacity, members: members, overflowed: overflowed))
+        }
+        networks = sets[0]
+        userAgents = sets[1]
+        apiKeys = sets[2]
+        endUsers = HyperLogLog(precision: 6, registers: try r.bytes(64))
+        for i in 0..<24 { hourOfDay[i] = try r.i64() }
+        for i in 0..<8 { activeDays[i] = try r.u64() }
+        lastArrival = try r.f64()
+        gapCount = try r.i64()
+        gapLogSum = try r.f64()
+        gapLogSquares = try r.f64()
+    }
+}
+
+public struct SketchDecodingError: Error, Sendable {}
+
+struct ByteWriter {
+    var buffer: [UInt8] = []
+    mutating func u8(_ v: UInt8) { buffer.append(v) }
+    mutating func u32(_ v: UInt32) { withUnsafeBytes(of: v.littleEndian) { buffer.append(contentsOf: $0) } }
+    mutating func u64(_ v: UInt64) { withUnsafeBytes(of: v.littleEndian) { buffer.append(contentsOf: $0) } }
+    mutating func i64(_ v: Int64) { u64(UInt64(bitPattern: v)) }
+    mutating func f64(_ v: Double) { u64(v.bitPattern) }
+    mutating func bytes(_ v: [UInt8]) { buffer.append(contentsOf: v) }
+}
+
+struct ByteReader {
+    let data: [UInt8]
+    var index = 0
+    init(_ data: [UInt8]) { self.data = data }
+    mutating func take(_ n: Int) throws(SketchDecodingError) -> ArraySlice<UInt8> {
+        guard index + n <= data.count else { throw SketchDecodingError() }
+        defer { index += n }
+        return data[index..<(index + n)]
+    }
+    mutating func u8() throws(SketchDecodingError) -> UInt8 { try take(1).first! }
+    mutating func u32() throws(SketchDecodingError) -> UInt32 {
+        try take(4).reversed().reduce(UInt32(0)) { $0 << 8 | UInt32($1) }
+    }
+    mutating func u64() throws(SketchDecodingError) -> UInt64 {
+        try take(8).reversed().reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
+    }
+    mutating func i64() throws(SketchDecodingError) -> Int64 { Int64(bitPattern: try u64()) }
+    mutating func f64() throws(SketchDecodingError) -> Double { Double(bitPattern: try u64()) }
+    mutating func bytes(_ n: Int) throws(SketchDecodingError) -> [UInt8] { Array(try take(n)) }
+}

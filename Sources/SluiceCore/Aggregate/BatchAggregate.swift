@@ -1,0 +1,51 @@
+/// The hour an event falls in, as hours since 1970.
+public func hourBucket(_ time: Double) -> Int64 { Int64((time / 3600).rounded(.down)) }
+
+/// Everything one batch of records changes, ready to be committed in one transaction:
+/// counter deltas per account and hour, and the new sketches of the accounts it touched.
+/// End users inside an account are entities of their own (`account::end_user`), so that a
+/// reseller's harvesting customers can be scored and rolled up to it.
+public struct BatchAggregate: Sendable {
+    public struct BucketKey: Hashable, Sendable {
+        public var entity: String
+        public var hour: Int64
+    }
+
+    public var buckets: [BucketKey: Counters] = [:]
+    public var sketches: [String: AccountSketch] = [:]
+    /// Entity → its account, for end-user entities.
+    public var parents: [String: String] = [:]
+    /// API key id → account, so the gateway check can map a bearer key to its account.
+    public var keyAccounts: [String: String] = [:]
+    public var records = 0
+    public var latestEventTime: Double = 0
+
+    public init() {}
+
+    public static func endUserEntity(account: String, endUser: String) -> String { account + "::" + endUser }
+
+    /// Adds one record. `loadSketch` returns the stored sketch of an entity the batch has not touched yet.
+    public mutating func add(
+        _ record: RequestRecord, features: RequestFeatures, loadSketch: (String) -> AccountSketch?
+    ) {
+        records += 1
+        latestEventTime = max(latestEventTime, record.time)
+        if let key = record.apiKeyID { keyAccounts[key] = record.account }
+        absorb(record, features, entity: record.account, loadSketch: loadSketch)
+        if let endUser = record.endUser, endUser != record.account {
+            let entity = Self.endUserEntity(account: record.account, endUser: endUser)
+            parents[entity] = record.account
+            absorb(record, features, entity: entity, loadSketch: loadSketch)
+        }
+    }
+
+    mutating func absorb(
+        _ record: RequestRecord, _ features: RequestFeatures, entity: String, loadSketch: (String) -> AccountSketch?
+    ) {
+        var sketch = sketches[entity] ?? loadSketch(entity) ?? AccountSketch()
+        let observation = sketch.absorb(record, features)
+        sketches[entity] = sketch
+        let delta = Counters.of(record, features, novel: observation.novel, topTemplate: observation.repeatedTemplate)
+        buckets[BucketKey(entity: entity, hour: hourBucket(record.time)), default: Counters()] += delta
+    }
+}

@@ -1,0 +1,105 @@
+/// What Sluice keeps of one request: numbers and fingerprints, never its text.
+public struct RequestFeatures: Sendable, Equatable {
+    /// Exact fingerprint of the last user message (whitespace and case folded): repetition and novelty.
+    public var promptHash: UInt64
+    public var promptSimHash: UInt64
+    /// Fingerprints of the system prompt, nil when there is none.
+    public var systemHash: UInt64?
+    public var systemSimHash: UInt64?
+    /// The frame of the last user message (see `TextSketch.templateHash`).
+    public var templateHash: UInt64
+    public var reasoning: Bool
+    public var category: Category
+    /// User turns in the conversation: 1 is single-shot.
+    public var userTurns: Int
+    public var usesTools: Bool
+    public var hitMaxTokens: Bool
+    /// The client network: IPv4 /24 or IPv6 /48, as text.
+    public var network: String?
+
+    public init(
+        promptHash: UInt64 = 0, promptSimHash: UInt64 = 0, systemHash: UInt64? = nil, systemSimHash: UInt64? = nil,
+        templateHash: UInt64 = 0, reasoning: Bool = false, category: Category = .other, userTurns: Int = 1,
+        usesTools: Bool = false, hitMaxTokens: Bool = false, network: String? = nil
+    ) {
+        self.promptHash = promptHash
+        self.promptSimHash = promptSimHash
+        self.systemHash = systemHash
+        self.systemSimHash = systemSimHash
+        self.templateHash = templateHash
+        self.reasoning = reasoning
+        self.category = category
+        self.userTurns = userTurns
+        self.usesTools = usesTools
+        self.hitMaxTokens = hitMaxTokens
+        self.network = network
+    }
+}
+
+extension RequestFeatures {
+    /// Extracts the features of one request. Pure and deterministic.
+    public init(_ record: RequestRecord, lexicon: Lexicon = .standard) {
+        var lastUser: String = ""
+        var system: String?
+        var userTurns = 0
+        var toolMessages = 0
+        for message in record.messages {
+            switch message.role {
+            case "user":
+                userTurns += 1
+                lastUser = message.text
+            case "system", "developer":
+                system = system.map { $0 + "\n" + message.text } ?? message.text
+            case "tool", "function":
+                toolMessages += 1
+            default:
+                if message.hasToolCalls { toolMessages += 1 }
+            }
+        }
+        var hits = CueHits()
+        lexicon.scan(lastUser, into: &hits)
+        if let system { lexicon.scan(system, into: &hits) }
+
+        var promptWords: UInt64 = 0x7072_6f6d
+        TextSketch.forEachWord(lastUser) { promptWords = TextSketch.mix(promptWords ^ $0) }
+        self.promptHash = promptWords
+        self.promptSimHash = TextSketch.simHash(lastUser)
+        if let system, !system.isEmpty {
+            self.systemHash = TextSketch.hash(system)
+            self.systemSimHash = TextSketch.simHash(system)
+        }
+        self.templateHash = TextSketch.templateHash(lastUser)
+        self.reasoning = hits.reasoning > 0
+        self.userTurns = max(userTurns, record.messages.isEmpty ? 0 : 1)
+        self.usesTools = record.toolCount > 0 || toolMessages > 0
+        self.hitMaxTokens =
+            record.finishReason == "length"
+            || (record.maxTokens.map { $0 > 0 && record.completionTokens >= $0 } ?? false)
+        self.network = record.ip.flatMap(Self.network(of:))
+
+        if usesTools {
+            category = .agentic
+        } else {
+            var best = Category.other
+            var bestHits = 0
+            for c in [Category.judge, .code, .math] where hits.categories[c.rawValue] > bestHits {
+                best = c
+                bestHits = hits.categories[c.rawValue]
+            }
+            category = bestHits == 0 && userTurns > 1 ? .chat : best
+        }
+    }
+
+    /// `203.0.113.7` → `203.0.113.0/24`; IPv6 keeps its first three groups (/48).
+    public static func network(of ip: String) -> String? {
+        let address = ip.split(separator: ",").first.map { String($0).trimmingWhitespace() } ?? ip
+        guard !address.isEmpty else { return nil }
+        if address.contains(":") {
+            let groups = address.split(separator: ":", omittingEmptySubsequences: false).prefix(3)
+            return groups.joined(separator: ":") + "::/48"
+        }
+        let octets = address.split(separator: ".")
+        guard octets.count == 4 else { return nil }
+        return "\(octets[0]).\(octets[1]).\(octets[2]).0/24"
+    }
+}

@@ -1,0 +1,413 @@
+/// The log formats Sluice reads. A source's `format` selects the mapping to `RequestRecord`.
+public enum LogFormat: String, Sendable, CaseIterable, Codable {
+    /// LiteLLM proxy's `StandardLoggingPayload`, bare or wrapped in `standard_logging_object`.
+    case litellm
+    /// Sluice's own documented format: gateway metadata beside the Chat Completions request body.
+    case openai
+    /// nginx `log_format … escape=json` with `$request_body`.
+    case nginx
+
+    /// Where the account is, first non-empty wins, when the config does not say.
+    public var defaultAccountPaths: [FieldPath] {
+        switch self {
+        case .litellm:
+            return ["metadata.user_api_key_team_id", "metadata.user_api_key_hash", "end_user"].map(FieldPath.init)
+        case .openai:
+            return ["account", "api_key_id"].map(FieldPath.init)
+        case .nginx:
+            return [FieldPath("http_authorization")]
+        }
+    }
+}
+
+/// Why a line was not turned into a record. Codes are stable: they appear in `/v1/status` and metrics.
+public enum BadLineReason: String, Sendable, CaseIterable, Codable, Comparable {
+    case invalidUTF8 = "invalid_utf8"
+    case tooLong = "too_long"
+    case notJSON = "not_json"
+    case notObject = "not_object"
+    case missingAccount = "missing_account"
+    case missingField = "missing_field"
+    case wrongType = "wrong_type"
+    case outOfRange = "out_of_range"
+    case invalidBody = "invalid_body"
+
+    public static func < (lhs: BadLineReason, rhs: BadLineReason) -> Bool { lhs.rawValue < rhs.rawValue }
+}
+
+/// What became of one input line.
+public enum ParseOutcome: Sendable, Equatable {
+    case record(RequestRecord)
+    /// Not a model request (an nginx health check, an empty line): nothing to count, nothing wrong.
+    case skipped
+    case bad(BadLineReason, String)
+}
+
+/// Turns lines of one format into records. Pure: no I/O, no clocks.
+public struct LogParser: Sendable {
+    public var format: LogFormat
+    public var accountPaths: [FieldPath]
+    public var keyHasher: KeyHasher
+    public var maximumLineBytes: Int
+
+    public init(format: LogFormat, accountPaths: [FieldPath]? = nil, keyHasher: KeyHasher, maximumLineBytes: Int = 1 << 20) {
+        self.format = format
+        self.accountPaths = (accountPaths?.isEmpty ?? true) ? format.defaultAccountPaths : accountPaths!
+        self.keyHasher = keyHasher
+        self.maximumLineBytes = maximumLineBytes
+    }
+
+    /// Parses one line, without its newline. A trailing CR is tolerated; a blank line is skipped.
+    public func parse(line: UnsafeBufferPointer<UInt8>) -> ParseOutcome {
+        var line = line
+        if let last = line.last, last == 0x0D { line = UnsafeBufferPointer(rebasing: line.dropLast()) }
+        if line.count > maximumLineBytes { return .bad(.tooLong, "line of \(line.count) bytes exceeds \(maximumLineBytes)") }
+        if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { return .skipped }
+        guard isValidUTF8(line) else { return .bad(.invalidUTF8, "line is not valid UTF-8") }
+        let value: JSONValue
+        do {
+            value = try JSONValue.parse(bytes: line)
+        } catch {
+            return .bad(.notJSON, "\(error.message) at byte \(error.offset)")
+        }
+        return parse(object: value)
+    }
+
+    public func parse(line: String) -> ParseOutcome {
+        var copy = line
+        return copy.withUTF8 { parse(line: $0) }
+    }
+
+    /// Maps one decoded JSON object (a line, or an element of an ingest batch).
+    public func parse(object value: JSONValue) -> ParseOutcome {
+        guard case .object = value else { return .bad(.notObject, "a log record must be a JSON object") }
+        do throws(MappingError) {
+            switch format {
+            case .litellm: return try mapLiteLLM(value)
+            case .openai: return try mapOpenAI(value)
+            case .nginx: return try mapNginx(value)
+            }
+        } catch {
+            return .bad(error.reason, error.message)
+        }
+    }
+
+    // MARK: - Mappings
+
+    func mapLiteLLM(_ outer: JSONValue) throws(MappingError) -> ParseOutcome {
+        var payload = outer
+        if let wrapped = outer["standard_logging_object"] {
+            guard case .object = wrapped else { throw MappingError(.wrongType, "standard_logging_object is not an object") }
+            payload = wrapped
+        }
+        let metadata = payload["metadata"]
+        let keyID = try optionalString(metadata?["user_api_key_hash"], "metadata.user_api_key_hash")
+        guard let account = try account(in: payload, keyID: keyID) else {
+            throw MappingError(.missingAccount, "none of \(accountPathList) is set")
+        }
+        var record = RequestRecord(time: try eventTime(payload["startTime"], "startTime"), account: account)
+        record.id = try optionalString(payload["id"], "id")
+        record.apiKeyID = keyID
+        record.endUser =
+            try firstString((payload["end_user"], "end_user"), (metadata?["user_api_key_end_user_id"], "metadata.user_api_key_end_user_id"))
+        record.ip =
+            try firstString((payload["requester_ip_address"], "requester_ip_address"), (metadata?["requester_ip_address"], "metadata.requester_ip_address"))
+        record.userAgent =
+            try firstString((payload["user_agent"], "user_agent"), (metadata?["user_agent"], "metadata.user_agent"))
+        record.model = try optionalString(payload["model"], "model")
+        record.route = try optionalString(metadata?["user_api_key_request_route"], "metadata.user_api_key_request_route")
+        let status = try optionalString(payload["status"], "status") ?? "success"
+        if status == "success" {
+            record.status = 200
+        } else {
+            record.status = Self.httpStatus(fromError: try optionalString(payload["error_str"], "error_str") ?? "")
+        }
+        record.promptTokens = try count(payload["prompt_tokens"], "prompt_tokens")
+        record.completionTokens = try count(payload["completion_tokens"], "completion_tokens")
+        if let parameters = payload["model_parameters"], !parameters.isNull {
+            try applyParameters(parameters, to: &record, field: "model_parameters")
+        }
+        record.messages = try messages(payload["messages"], "messages")
+        if let choices = payload["response"]?["choices"]?.arrayValue, let first = choices.first {
+            record.finishReason = first["finish_reason"]?.stringValue
+        }
+        return .record(record)
+    }
+
+    func mapOpenAI(_ payload: JSONValue) throws(MappingError) -> ParseOutcome {
+        let keyID = try optionalString(payload["api_key_id"], "api_key_id")
+        guard let account = try account(in: payload, keyID: keyID) else {
+            throw MappingError(.missingAccount, "none of \(accountPathList) is set")
+        }
+        var record = RequestRecord(time: try eventTime(payload["ts"], "ts"), account: account)
+        record.id = try optionalString(payload["id"], "id")
+        record.apiKeyID = keyID
+        record.ip = try optionalString(payload["ip"], "ip")
+        record.userAgent = try optionalString(payload["user_agent"], "user_agent")
+        record.route = try optionalString(payload["route"], "route")
+        if let status = payload["status"], !status.isNull { record.status = try integer(status, "status") }
+        guard let request = payload["request"], case .object = request else {
+            throw MappingError(.missingField, "request (the Chat Completions body) is missing")
+        }
+        try applyRequestBody(request, to: &record, field: "request")
+        if let endUser = try optionalString(payload["end_user"], "end_user") { record.endUser = endUser }
+        if let usage = payload["usage"], !usage.isNull {
+            record.promptTokens = try count(usage["prompt_tokens"], "usage.prompt_tokens")
+            record.completionTokens = try count(usage["completion_tokens"], "usage.completion_tokens")
+        }
+        let finishReason = try optionalString(payload["finish_reason"], "finish_reason")
+        record.finishReason =
+            finishReason ?? payload["response"]?["choices"]?.arrayValue?.first?["finish_reason"]?.stringValue
+        return .record(record)
+    }
+
+    func mapNginx(_ payload: JSONValue) throws(MappingError) -> ParseOutcome {
+        let method = payload["request_method"]?.stringValue ?? "POST"
+        let bodyText = try optionalString(payload["request_body"], "request_body") ?? ""
+        // Health checks and other bodiless requests are not model calls.
+        if method != "POST" || bodyText.isEmpty || bodyText == "-" { return .skipped }
+        let body: JSONValue
+        do {
+            body = try JSONValue.parse(bodyText)
+        } catch {
+            throw MappingError(.invalidBody, "request_body is not JSON: \(error.message)")
+        }
+        guard case .object = body else { throw MappingError(.invalidBody, "request_body is not a JSON object") }
+        let authorization = try optionalString(payload["http_authorization"], "http_authorization")
+        let keyID = authorization.flatMap(KeyHasher.bearerToken).map(keyHasher.keyID(forRawKey:))
+        guard let account = try account(in: payload, keyID: keyID) else {
+            throw MappingError(.missingAccount, "none of \(accountPathList) is set")
+        }
+        var record = RequestRecord(time: try eventTime(payload["msec"], "msec"), account: account)
+        record.id = try optionalString(payload["request_id"], "request_id")
+        record.apiKeyID = keyID
+        record.ip = try optionalString(payload["remote_addr"], "remote_addr")
+        record.userAgent = try optionalString(payload["http_user_agent"], "http_user_agent")
+        let uri = try optionalString(payload["request_uri"], "request_uri")
+        record.route = uri.map { String($0.prefix { $0 != "?" }) }
+        if let status = payload["status"], !status.isNull { record.status = try integer(status, "status") }
+        try applyRequestBody(body, to: &record, field: "request_body")
+        // nginx does not see token usage: estimate it from bytes (about 4 bytes a token; a streamed
+        // token costs a whole SSE event of roughly 150 bytes).
+        let promptCharacters = record.messages.reduce(0) { $0 + $1.text.utf8.count }
+        record.promptTokens = promptCharacters / 4
+        if let sent = payload["body_bytes_sent"]?.numberValue, sent > 0 {
+            record.completionTokens = Int(sent) / (record.stream ? 150 : 4)
+        }
+        return .record(record)
+    }
+
+    // MARK: - Field helpers
+
+    var accountPathList: String { accountPaths.map(\.description).joined(separator: ", ") }
+
+    func account(in payload: JSONValue, keyID: String?) throws(MappingError) -> String? {
+        for path in accountPaths {
+            // The raw Authorization header is never an identity: its keyed hash is.
+            if path.components.last == "http_authorization" {
+                if let keyID { return keyID }
+                continue
+            }
+            guard let value = payload.value(at: path), !value.isNull else { continue }
+            guard let id = value.identifierValue else {
+                if case .string = value { continue }  // empty string: try the next path
+                throw MappingError(.wrongType, "\(path) must be a string")
+            }
+            return id
+        }
+        return nil
+    }
+
+    func eventTime(_ value: JSONValue?, _ field: String) throws(MappingError) -> Double {
+        guard let value, !value.isNull else { throw MappingError(.missingField, "\(field) is missing") }
+        let seconds: Double
+        switch value {
+        case .number(let d): seconds = d
+        case .string(let s):
+            if let d = Double(s) {
+                seconds = d
+            } else if let d = ISO8601.parse(s) {
+                seconds = d
+            } else {
+                throw MappingError(.wrongType, "\(field) is neither epoch seconds nor an ISO 8601 time")
+            }
+        default: throw MappingError(.wrongType, "\(field) must be a number")
+        }
+        // 2001 … 2286: anything else is a unit mistake (milliseconds) or garbage.
+        guard seconds.isFinite, seconds > 1e9, seconds < 1e10 else {
+            throw MappingError(.outOfRange, "\(field) \(seconds) is not a plausible epoch time in seconds")
+        }
+        return seconds
+    }
+
+    func firstString(_ a: (JSONValue?, String), _ b: (JSONValue?, String)) throws(MappingError) -> String? {
+        if let first = try optionalString(a.0, a.1) { return first }
+        return try optionalString(b.0, b.1)
+    }
+
+    func optionalString(_ value: JSONValue?, _ field: String) throws(MappingError) -> String? {
+        guard let value else { return nil }
+        switch value {
+        case .null: return nil
+        case .string(let s): return s.isEmpty ? nil : s
+        default: throw MappingError(.wrongType, "\(field) must be a string")
+        }
+    }
+
+    func integer(_ value: JSONValue, _ field: String) throws(MappingError) -> Int {
+        guard let d = value.numberValue else { throw MappingError(.wrongType, "\(field) must be a number") }
+        guard d.isFinite, d == d.rounded(), abs(d) < 1e12 else {
+            throw MappingError(.outOfRange, "\(field) \(d) is not a usable integer")
+        }
+        return Int(d)
+    }
+
+    /// A token count: a JSON number, absent or null for zero, never negative or absurd.
+    func count(_ value: JSONValue?, _ field: String) throws(MappingError) -> Int {
+        guard let value, !value.isNull else { return 0 }
+        guard case .number(let d) = value else { throw MappingError(.wrongType, "\(field) must be a number") }
+        guard d.isFinite, d >= 0, d <= 50_000_000, d == d.rounded() else {
+            throw MappingError(.outOfRange, "\(field) \(d) is out of range")
+        }
+        return Int(d)
+    }
+
+    func applyRequestBody(_ body: JSONValue, to record: inout RequestRecord, field: String) throws(MappingError) {
+        record.model = try optionalString(body["model"], "\(field).model")
+        record.endUser = try optionalString(body["user"], "\(field).user")
+        try applyParameters(body, to: &record, field: field)
+        record.messages = try messages(body["messages"], "\(field).messages")
+    }
+
+    func applyParameters(_ parameters: JSONValue, to record: inout RequestRecord, field: String) throws(MappingError) {
+        guard case .object = parameters else { throw MappingError(.wrongType, "\(field) must be an object") }
+        if let t = parameters["temperature"], !t.isNull {
+            guard case .number(let d) = t, d.isFinite, d >= 0, d <= 10 else {
+                throw MappingError(.wrongType, "\(field).temperature must be a number from 0 to 10")
+            }
+            record.temperature = d
+        }
+        for name in ["max_tokens", "max_completion_tokens"] {
+            if let m = parameters[name], !m.isNull { record.maxTokens = try count(m, "\(field).\(name)") }
+        }
+        if let n = parameters["n"], !n.isNull {
+            let samples = try count(n, "\(field).n")
+            record.n = max(1, samples)
+        }
+        if let l = parameters["logprobs"], !l.isNull {
+            switch l {
+            case .bool(let b): record.logprobs = b
+            // The legacy completions API takes an integer number of logprobs.
+            case .number(let d): record.logprobs = true; record.topLogprobs = max(record.topLogprobs, Int(max(0, min(d, 100))))
+            default: throw MappingError(.wrongType, "\(field).logprobs must be a boolean")
+            }
+        }
+        if let t = parameters["top_logprobs"], !t.isNull {
+            record.topLogprobs = try count(t, "\(field).top_logprobs")
+            if record.topLogprobs > 0 { record.logprobs = true }
+        }
+        if let s = parameters["stream"], !s.isNull { record.stream = s.boolValue ?? false }
+        if let tools = parameters["tools"]?.arrayValue { record.toolCount = tools.count }
+        if let functions = parameters["functions"]?.arrayValue { record.toolCount += functions.count }
+    }
+
+    func messages(_ value: JSONValue?, _ field: String) throws(MappingError) -> [ChatMessage] {
+        guard let value else { return [] }
+        switch value {
+        case .null: throw MappingError(.wrongType, "\(field) is null")
+        case .string(let prompt): return [ChatMessage(role: "user", text: prompt)]
+        case .array(let items):
+            var result: [ChatMessage] = []
+            result.reserveCapacity(items.count)
+            for item in items {
+                guard case .object = item else { throw MappingError(.wrongType, "\(field) must hold objects") }
+                let role = item["role"]?.stringValue ?? "user"
+                let hasToolCalls = !(item["tool_calls"]?.arrayValue?.isEmpty ?? true) || item["function_call"] != nil
+                result.append(ChatMessage(role: role, text: Self.text(of: item["content"]), hasToolCalls: hasToolCalls))
+            }
+            return result
+        default: throw MappingError(.wrongType, "\(field) must be an array")
+        }
+    }
+
+    /// The text of a message's content: a string, or the `text` of its parts.
+    static func text(of content: JSONValue?) -> String {
+        switch content {
+        case .string(let s): return s
+        case .array(let parts):
+            return parts.compactMap { part -> String? in
+                if case .string(let s) = part { return s }
+                return part["text"]?.stringValue
+            }.joined(separator: "\n")
+        default: return ""
+        }
+    }
+
+    /// LiteLLM logs failures as text; the status is in it where a provider gave one.
+    static func httpStatus(fromError text: String) -> Int {
+        if text.contains("RateLimit") || text.contains("429") || text.contains("rate limit") { return 429 }
+        for code in [400, 401, 403, 404, 408, 413, 422, 500, 502, 503, 504] where text.contains(String(code)) {
+            return code
+        }
+        return 500
+    }
+}
+
+struct MappingError: Error {
+    let reason: BadLineReason
+    let message: String
+    init(_ reason: BadLineReason, _ message: String) {
+        self.reason = reason
+        self.message = message
+    }
+}
+
+/// Minimal ISO 8601 parsing (`2026-11-25T18:17:01Z`, `+00:00`, fractions) without Foundation.
+enum ISO8601 {
+    static func parse(_ text: String) -> Double? {
+        let bytes = Array(text.utf8)
+        guard bytes.count >= 19 else { return nil }
+        func number(_ from: Int, _ length: Int) -> Int? {
+            var value = 0
+            for i in from..<(from + length) {
+                guard i < bytes.count, (48...57).contains(bytes[i]) else { return nil }
+                value = value * 10 + Int(bytes[i] - 48)
+            }
+            return value
+        }
+        guard let year = number(0, 4), let month = number(5, 2), let day = number(8, 2),
+            let hour = number(11, 2), let minute = number(14, 2), let second = number(17, 2),
+            (1...12).contains(month), (1...31).contains(day)
+        else { return nil }
+        var index = 19
+        var fraction = 0.0
+        if index < bytes.count, bytes[index] == UInt8(ascii: ".") {
+            index += 1
+            var scale = 0.1
+            while index < bytes.count, (48...57).contains(bytes[index]) {
+                fraction += Double(bytes[index] - 48) * scale
+                scale /= 10
+                index += 1
+            }
+        }
+        var offset = 0
+        if index < bytes.count {
+            switch bytes[index] {
+            case UInt8(ascii: "Z"), UInt8(ascii: "z"): break
+            case UInt8(ascii: "+"), UInt8(ascii: "-"):
+                guard let h = number(index + 1, 2), let m = number(index + 4, 2) else { return nil }
+                offset = (h * 3600 + m * 60) * (bytes[index] == UInt8(ascii: "+") ? 1 : -1)
+            default: return nil
+            }
+        }
+        // Days from civil date (Howard Hinnant's algorithm).
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yearOfEra = y - era * 400
+        let monthIndex = (month + 9) % 12
+        let dayOfYear = (153 * monthIndex + 2) / 5 + day - 1
+        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
+        let days = era * 146_097 + dayOfEra - 719_468
+        return Double(days * 86400 + hour * 3600 + minute * 60 + second - offset) + fraction
+    }
+}

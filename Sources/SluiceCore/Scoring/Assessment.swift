@@ -1,0 +1,82 @@
+/// How strongly an account is flagged. Ordered: `none < watch < review < block`.
+public enum Level: String, Sendable, Codable, CaseIterable, Comparable {
+    case none, watch, review, block
+
+    var rank: Int {
+        switch self {
+        case .none: return 0
+        case .watch: return 1
+        case .review: return 2
+        case .block: return 3
+        }
+    }
+    public static func < (lhs: Level, rhs: Level) -> Bool { lhs.rank < rhs.rank }
+}
+
+/// One piece of evidence: a stable code, a sentence with the account's own numbers, and the
+/// signal's strength in [0, 1].
+public struct Reason: Sendable, Codable, Equatable {
+    public var code: String
+    public var summary: String
+    public var value: Double
+
+    public init(code: String, summary: String, value: Double) {
+        self.code = code
+        self.summary = summary
+        self.value = value
+    }
+}
+
+/// Everything scoring needs to know about one account (or end user inside one).
+public struct AccountProfile: Sendable {
+    public var id: String
+    /// The account an end-user entity belongs to; nil for accounts.
+    public var parent: String?
+    public var totals: Counters
+    public var sketch: AccountSketch
+
+    public init(id: String, parent: String? = nil, totals: Counters, sketch: AccountSketch) {
+        self.id = id
+        self.parent = parent
+        self.totals = totals
+        self.sketch = sketch
+    }
+}
+
+/// The verdict on one account at one scoring pass.
+public struct Assessment: Sendable, Equatable {
+    public var account: String
+    public var score: Double
+    public var level: Level
+    public var reasons: [Reason]
+    public var cluster: String?
+
+    public init(account: String, score: Double, level: Level, reasons: [Reason], cluster: String? = nil) {
+        self.account = account
+        self.score = score
+        self.level = level
+        self.reasons = reasons
+        self.cluster = cluster
+    }
+}
+
+/// Thresholds from the config's `scoring` section.
+public struct ScoringPolicy: Sendable, Equatable {
+    public var watch: Double
+    public var review: Double
+    public var block: Double
+    /// Below this many requests an account is at most `watch`: too little evidence to act on.
+    public var minimumRequests: Int
+
+    public init(watch: Double = 0.35, review: Double = 0.55, block: Double = 0.75, minimumRequests: Int = 100) {
+        self.watch = watch
+        self.review = review
+        self.block = block
+        self.minimumRequests = minimumRequests
+    }
+
+    public func level(for score: Double, requests: Int64) -> Level {
+        let level: Level = score >= block ? .block : score >= review ? .review : score >= watch ? .watch : .none
+        return requests < minimumRequests ? min(level, .watch) : level
+    }
+}

@@ -1,0 +1,68 @@
+import Foundation
+import Logging
+import SluiceCore
+import SluiceStore
+
+/// Runs scoring passes one at a time: on event time (whenever the logs' own clock crosses
+/// `eventInterval`) and on demand (the wall-clock timer of `serve`, the end of a replay).
+public actor ScoringRunner {
+    let store: SQLiteStore
+    let scorer: Scorer
+    let eventInterval: Double
+    let logger: Logger
+    var nextEventScore: Double?
+    public private(set) var latestEventTime: Double = 0
+    public private(set) var lastPass: Date?
+    /// Passes since start, for metrics.
+    public private(set) var passes = 0
+
+    public init(store: SQLiteStore, scorer: Scorer, eventInterval: Double, logger: Logger) {
+        self.store = store
+        self.scorer = scorer
+        self.eventInterval = max(eventInterval, 1)
+        self.logger = logger
+    }
+
+    /// Called after every committed batch with the newest event time it held.
+    public func eventTimeAdvanced(to time: Double) async {
+        guard time > latestEventTime else { return }
+        latestEventTime = time
+        guard let next = nextEventScore else {
+            nextEventScore = boundary(after: time)
+            return
+        }
+        if time >= next {
+            nextEventScore = boundary(after: time)
+            await runPass()
+        }
+    }
+
+    func boundary(after time: Double) -> Double { ((time / eventInterval).rounded(.down) + 1) * eventInterval }
+
+    /// Scores every account now, at the latest event time seen. Errors are logged, not thrown:
+    /// the next pass tries again.
+    @discardableResult
+    public func runPass() async -> Int {
+        let started = Date()
+        do {
+            let profiles = try await store.profiles()
+            var assessments = scorer.assess(profiles)
+            let allowed = try await store.activeAccounts(.allow)
+            // Allowlisted accounts keep their score, for the record, but are never flagged.
+            for i in assessments.indices where allowed.contains(assessments[i].account) {
+                assessments[i].level = .none
+            }
+            let seconds = Date().timeIntervalSince(started)
+            let eventTime = latestEventTime > 0 ? latestEventTime : started.timeIntervalSince1970
+            try await store.save(assessments, eventTime: eventTime, seconds: seconds)
+            lastPass = Date()
+            passes += 1
+            let flagged = assessments.filter { $0.level >= .review }.count
+            logger.debug("scored", metadata: ["accounts": "\(profiles.count)", "flagged": "\(flagged)", "seconds": "\(seconds)"])
+            return flagged
+        } catch {
+            logger.error("scoring pass failed: \(error)")
+            return 0
+        }
+    }
+}

@@ -1,0 +1,201 @@
+import Foundation
+import GRDB
+import SluiceCore
+
+extension SQLiteStore {
+    /// Every account and end user with its totals and sketch, for a scoring pass.
+    public func profiles() async throws -> [AccountProfile] {
+        try await pool.read { db in
+            let columns = Self.bucketColumns.joined(separator: ", ")
+            var result: [AccountProfile] = []
+            let cursor = try Row.fetchCursor(db, sql: "SELECT id, parent, sketch, \(columns) FROM accounts")
+            while let row = try cursor.next() {
+                var counters = Counters()
+                for i in 0..<Counter.allCases.count { counters.values[i] = row[3 + i] }
+                let data: Data = row[2]
+                let sketch = (try? AccountSketch(encoded: [UInt8](data))) ?? AccountSketch()
+                result.append(AccountProfile(id: row[0], parent: row[1], totals: counters, sketch: sketch))
+            }
+            return result
+        }
+    }
+
+    /// Stores a scoring pass. Records when an account first reached `review` (time and its
+    /// request count then), keeps a history point when the level or score moved.
+    public func save(_ assessments: [Assessment], eventTime: Double, seconds: Double) async throws {
+        try await pool.write { db in
+            var previous: [String: (score: Double, level: String, firstFlagged: Double?)] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT account, score, level, first_flagged_at FROM scores") {
+                previous[row[0]] = (row[1], row[2], row[3])
+            }
+            var requests: [String: Int64] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT id, requests FROM accounts") { requests[row[0]] = row[1] }
+            let upsert = try db.cachedStatement(
+                sql: """
+                    INSERT INTO scores(account, score, level, reasons, cluster, scored_at, first_flagged_at, requests_at_flag)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                    ON CONFLICT(account) DO UPDATE SET score = excluded.score, level = excluded.level,
+                    reasons = excluded.reasons, cluster = excluded.cluster, scored_at = excluded.scored_at,
+                    first_flagged_at = coalesce(scores.first_flagged_at, excluded.first_flagged_at),
+                    requests_at_flag = coalesce(scores.requests_at_flag, excluded.requests_at_flag)
+                    """)
+            let history = try db.cachedStatement(
+                sql: "INSERT OR REPLACE INTO score_history(account, at, score, level) VALUES (?, ?, ?, ?)")
+            let encoder = JSONEncoder.sluice
+            var flagged = 0
+            for a in assessments {
+                let old = previous[a.account]
+                if old == nil && a.level == .none && a.score < 0.05 { continue }
+                if let old, old.level == a.level.rawValue, abs(old.score - a.score) < 0.005 { continue }
+                let reasons = String(decoding: try encoder.encode(a.reasons), as: UTF8.self)
+                let isFlagged = a.level >= .review
+                if isFlagged { flagged += 1 }
+                let newlyFlagged = isFlagged && old?.firstFlagged == nil
+                try upsert.execute(arguments: [
+                    a.account, a.score, a.level.rawValue, reasons, a.cluster, eventTime,
+                    newlyFlagged ? eventTime : nil, newlyFlagged ? requests[a.account] : nil,
+                ])
+                if old == nil || old!.level != a.level.rawValue || abs(old!.score - a.score) >= 0.05 {
+                    try history.execute(arguments: [a.account, eventTime, a.score, a.level.rawValue])
+                }
+            }
+            try db.execute(
+                sql: "INSERT INTO scoring_runs(event_time, wall_time, accounts, flagged, seconds) VALUES (?, ?, ?, ?, ?)",
+                arguments: [eventTime, Date().timeIntervalSince1970, assessments.count, flagged, seconds])
+        }
+    }
+
+    public func lastScoring() async throws -> (eventTime: Double, wallTime: Double)? {
+        try await pool.read { db in
+            try Row.fetchOne(db, sql: "SELECT event_time, wall_time FROM scoring_runs ORDER BY id DESC LIMIT 1").map {
+                ($0[0], $0[1])
+            }
+        }
+    }
+
+    /// Accounts (not end users) at `minimum` level or above, highest score first.
+    public func flagged(minimum: Level, limit: Int, cursor: String?, now: Date = Date()) async throws -> FlaggedPage {
+        let levels = Level.allCases.filter { $0 >= minimum && $0 != .none }.map(\.rawValue)
+        let offset = cursor.flatMap(Int.init) ?? 0
+        return try await pool.read { db in
+            let placeholders = levels.map { _ in "?" }.joined(separator: ", ")
+            var arguments: [(any DatabaseValueConvertible)?] = levels
+            arguments += [limit + 1, offset]
+            let rows = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT s.account, s.score, s.level, s.reasons, s.cluster, a.requests, a.first_seen, a.last_seen,
+                           s.first_flagged_at, s.requests_at_flag
+                    FROM scores s JOIN accounts a ON a.id = s.account
+                    WHERE a.parent IS NULL AND s.level IN (\(placeholders))
+                    ORDER BY s.score DESC, s.account LIMIT ? OFFSET ?
+                    """,
+                arguments: StatementArguments(arguments))
+            let blocked = try Self.activeDecisionAccounts(db, kind: .block, now: now)
+            var page = rows.prefix(limit).map { row in Self.flaggedAccount(row, blocked: blocked) }
+            page = Array(page)
+            return FlaggedPage(flagged: page, nextCursor: rows.count > limit ? String(offset + limit) : nil)
+        }
+    }
+
+    static func flaggedAccount(_ row: Row, blocked: Set<String>) -> FlaggedAccount {
+        let reasonsText: String = row[3]
+        let reasons = (try? JSONDecoder.sluice.decode([Reason].self, from: Data(reasonsText.utf8))) ?? []
+        let account: String = row[0]
+        let firstFlagged: Double? = row[8]
+        return FlaggedAccount(
+            account: account, score: row[1], level: Level(rawValue: row[2]) ?? .none, reasons: reasons, cluster: row[4],
+            requests: row[5], firstSeen: Date(timeIntervalSince1970: row[6]), lastSeen: Date(timeIntervalSince1970: row[7]),
+            firstFlaggedAt: firstFlagged.map(Date.init(timeIntervalSince1970:)), requestsAtFlag: row[9],
+            blocked: blocked.contains(account))
+    }
+
+    /// Every scored account with its first flag, for evaluation.
+    public func outcomes() async throws -> [(account: String, firstSeen: Double, requests: Int64, level: Level, firstFlaggedAt: Double?, requestsAtFlag: Int64?, reasons: [String])] {
+        try await pool.read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT a.id, a.first_seen, a.requests, s.level, s.first_flagged_at, s.requests_at_flag, s.reasons
+                    FROM accounts a LEFT JOIN scores s ON s.account = a.id WHERE a.parent IS NULL
+                    """
+            ).map { row in
+                let reasonsText: String? = row[6]
+                let reasons = reasonsText.flatMap { try? JSONDecoder.sluice.decode([Reason].self, from: Data($0.utf8)) } ?? []
+                let level: String? = row[3]
+                return (row[0], row[1], row[2], level.flatMap(Level.init(rawValue:)) ?? .none, row[4], row[5], reasons.map(\.code))
+            }
+        }
+    }
+
+    public func accountDetail(_ id: String, now: Date = Date()) async throws -> AccountDetail? {
+        try await pool.read { db in
+            let columns = Self.bucketColumns.joined(separator: ", ")
+            guard let row = try Row.fetchOne(
+                db, sql: "SELECT id, parent, first_seen, last_seen, \(columns) FROM accounts WHERE id = ?", arguments: [id])
+            else { return nil }
+            var features: [String: Double] = [:]
+            for (i, counter) in Counter.allCases.enumerated() {
+                let value: Int64 = row[4 + i]
+                features[counter.name] = Double(value)
+            }
+            let data = try Data.fetchOne(db, sql: "SELECT sketch FROM accounts WHERE id = ?", arguments: [id])
+            if let data, let sketch = try? AccountSketch(encoded: [UInt8](data)) {
+                features["distinct_prompts"] = sketch.distinctPrompts.estimate.rounded()
+                features["networks"] = Double(sketch.networks.count)
+                features["user_agents"] = Double(sketch.userAgents.count)
+                features["api_keys"] = Double(sketch.apiKeys.count)
+                features["end_users"] = sketch.endUsers.estimate.rounded()
+                features["active_days"] = Double(sketch.activeDayCount)
+                features["active_hours_of_day"] = Double(sketch.activeHourCount)
+                if let spread = sketch.gapSpread { features["inter_arrival_log_spread"] = spread }
+            }
+            let score = try Row.fetchOne(
+                db,
+                sql: "SELECT score, level, reasons, cluster, first_flagged_at, requests_at_flag FROM scores WHERE account = ?",
+                arguments: [id])
+            let reasonsText: String? = score?[2]
+            let reasons = reasonsText.flatMap { try? JSONDecoder.sluice.decode([Reason].self, from: Data($0.utf8)) } ?? []
+            let cluster: String? = score?[3]
+            let members: [String] =
+                try cluster.map {
+                    try String.fetchAll(db, sql: "SELECT account FROM scores WHERE cluster = ? ORDER BY account", arguments: [$0])
+                } ?? []
+            let endUsers = try String.fetchAll(
+                db, sql: "SELECT id FROM accounts WHERE parent = ? ORDER BY requests DESC LIMIT 50", arguments: [id])
+            let history = try Row.fetchAll(
+                db, sql: "SELECT at, score, level FROM score_history WHERE account = ? ORDER BY at DESC LIMIT 100",
+                arguments: [id]
+            ).map { ScorePoint(at: Date(timeIntervalSince1970: $0[0]), score: $0[1], level: Level(rawValue: $0[2]) ?? .none) }
+            let decisions = try Self.decisions(db, account: id)
+            let firstFlagged: Double? = score?[4]
+            let levelText: String? = score?[1]
+            return AccountDetail(
+                account: id, parent: row[1], requests: row[4], firstSeen: Date(timeIntervalSince1970: row[2]),
+                lastSeen: Date(timeIntervalSince1970: row[3]), score: score?[0],
+                level: levelText.flatMap(Level.init(rawValue:)), reasons: reasons, cluster: cluster,
+                clusterMembers: members, firstFlaggedAt: firstFlagged.map(Date.init(timeIntervalSince1970:)),
+                requestsAtFlag: score?[5], features: features, endUsers: endUsers, decisions: decisions,
+                scoreHistory: history.reversed(),
+                blocked: decisions.contains { $0.kind == .block && $0.isActive(at: now) })
+        }
+    }
+
+    /// Totals for `/v1/status`.
+    public func totals() async throws -> (accounts: Int64, flagged: [String: Int64]) {
+        try await pool.read { db in
+            let accounts = try Int64.fetchOne(db, sql: "SELECT count(*) FROM accounts WHERE parent IS NULL") ?? 0
+            var flagged: [String: Int64] = ["watch": 0, "review": 0, "block": 0]
+            for row in try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT s.level, count(*) FROM scores s JOIN accounts a ON a.id = s.account
+                    WHERE a.parent IS NULL AND s.level != 'none' GROUP BY s.level
+                    """)
+            {
+                flagged[row[0]] = row[1]
+            }
+            return (accounts, flagged)
+        }
+    }
+}

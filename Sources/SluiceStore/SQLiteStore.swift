@@ -1,0 +1,258 @@
+import Foundation
+import GRDB
+import SluiceCore
+
+/// Where a file source has got to. Identity is the device and inode; the fingerprint of the
+/// first bytes tells a reused inode or a truncated file from the one that was read.
+public struct Checkpoint: Sendable, Equatable {
+    public var identity: String
+    public var source: String
+    public var path: String
+    public var fingerprint: String
+    public var offset: Int64
+
+    public init(identity: String, source: String, path: String, fingerprint: String, offset: Int64) {
+        self.identity = identity
+        self.source = source
+        self.path = path
+        self.fingerprint = fingerprint
+        self.offset = offset
+    }
+}
+
+/// What one batch of input did besides its records: it moves a checkpoint, counts lines per
+/// outcome, keeps samples of bad lines. All of it commits with the records, or none of it.
+public struct IngestProgress: Sendable {
+    public var source: String
+    public var checkpoint: Checkpoint?
+    public var skipped: Int = 0
+    public var bad: [BadLineReason: Int] = [:]
+    public var samples: [BadLineSample] = []
+    /// Set for HTTP batches: a batch id already committed is not counted again.
+    public var batchID: String?
+
+    public init(source: String, checkpoint: Checkpoint? = nil, batchID: String? = nil) {
+        self.source = source
+        self.checkpoint = checkpoint
+        self.batchID = batchID
+    }
+}
+
+/// Per-source line counts from `source_stats`.
+public struct SourceCounts: Sendable, Equatable {
+    public var records: Int64 = 0
+    public var skipped: Int64 = 0
+    public var bad: [String: Int64] = [:]
+    public var badTotal: Int64 { bad.values.reduce(0, +) }
+    public init() {}
+}
+
+public enum CommitOutcome: Sendable, Equatable {
+    case committed(records: Int)
+    /// The batch id was committed before: nothing was counted again.
+    case duplicate
+}
+
+/// The SQLite store: WAL mode through GRDB's `DatabasePool`, one writer, concurrent readers,
+/// so a long ingest transaction never stalls a read.
+public final class SQLiteStore: Sendable {
+    let pool: DatabasePool
+    public let path: String
+
+    /// Opens (creating if needed) and migrates the database at `path`.
+    public init(path: String) throws {
+        self.path = path
+        var configuration = GRDB.Configuration()
+        configuration.busyMode = .timeout(10)
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+        }
+        do {
+            pool = try DatabasePool(path: path, configuration: configuration)
+            try Schema.migrator.migrate(pool)
+        } catch {
+            throw StoreError(code: "open_failed", message: "cannot open database \(path): \(error)")
+        }
+    }
+
+    static let bucketColumns = Counter.allCases.map(\.name)
+
+    // MARK: - Ingest
+
+    /// Aggregates `items` and commits them with `progress` in one transaction.
+    public func commit(_ items: [(RequestRecord, RequestFeatures)], progress: IngestProgress) async throws -> CommitOutcome {
+        try await pool.write { db in
+            if let batchID = progress.batchID {
+                if try Bool.fetchOne(db, sql: "SELECT 1 FROM ingest_batches WHERE batch_id = ?", arguments: [batchID]) == true {
+                    return .duplicate
+                }
+                try db.execute(
+                    sql: "INSERT INTO ingest_batches(batch_id, at) VALUES (?, ?)",
+                    arguments: [batchID, Date().timeIntervalSince1970])
+            }
+            var aggregate = BatchAggregate()
+            for (record, features) in items {
+                aggregate.add(record, features: features) { entity in try? Self.loadSketch(db, entity) }
+            }
+            try Self.write(aggregate, db)
+            try Self.write(progress, records: items.count, db)
+            return .committed(records: items.count)
+        }
+    }
+
+    static func loadSketch(_ db: Database, _ entity: String) throws -> AccountSketch? {
+        let statement = try db.cachedStatement(sql: "SELECT sketch FROM accounts WHERE id = ?")
+        guard let data = try Data.fetchOne(statement, arguments: [entity]) else { return nil }
+        return try AccountSketch(encoded: [UInt8](data))
+    }
+
+    static func write(_ aggregate: BatchAggregate, _ db: Database) throws {
+        let columns = bucketColumns.joined(separator: ", ")
+        let placeholders = bucketColumns.map { _ in "?" }.joined(separator: ", ")
+        let bucketSQL = """
+            INSERT INTO account_buckets(account, hour, \(columns)) VALUES (?, ?, \(placeholders))
+            ON CONFLICT(account, hour) DO UPDATE SET
+            \(bucketColumns.map { "\($0) = account_buckets.\($0) + excluded.\($0)" }.joined(separator: ", "))
+            """
+        let bucketStatement = try db.cachedStatement(sql: bucketSQL)
+        var totals: [String: Counters] = [:]
+        for (key, counters) in aggregate.buckets {
+            var arguments: [(any DatabaseValueConvertible)?] = [key.entity, key.hour]
+            arguments.append(contentsOf: counters.values.map { $0 as (any DatabaseValueConvertible)? })
+            try bucketStatement.execute(arguments: StatementArguments(arguments))
+            totals[key.entity, default: Counters()] += counters
+        }
+        let accountSQL = """
+            INSERT INTO accounts(id, parent, first_seen, last_seen, sketch, \(columns))
+            VALUES (?, ?, ?, ?, ?, \(placeholders))
+            ON CONFLICT(id) DO UPDATE SET
+            first_seen = min(accounts.first_seen, excluded.first_seen),
+            last_seen = max(accounts.last_seen, excluded.last_seen),
+            sketch = excluded.sketch,
+            \(bucketColumns.map { "\($0) = accounts.\($0) + excluded.\($0)" }.joined(separator: ", "))
+            """
+        let accountStatement = try db.cachedStatement(sql: accountSQL)
+        for (entity, sketch) in aggregate.sketches {
+            var arguments: [(any DatabaseValueConvertible)?] = [
+                entity, aggregate.parents[entity], sketch.firstSeen, sketch.lastSeen, Data(sketch.encoded()),
+            ]
+            arguments.append(contentsOf: (totals[entity] ?? Counters()).values.map { $0 as (any DatabaseValueConvertible)? })
+            try accountStatement.execute(arguments: StatementArguments(arguments))
+        }
+        let keyStatement = try db.cachedStatement(
+            sql: "INSERT INTO api_keys(key_id, account) VALUES (?, ?) ON CONFLICT(key_id) DO UPDATE SET account = excluded.account")
+        for (key, account) in aggregate.keyAccounts {
+            try keyStatement.execute(arguments: [key, account])
+        }
+    }
+
+    static func write(_ progress: IngestProgress, records: Int, _ db: Database) throws {
+        let statSQL = """
+            INSERT INTO source_stats(source, reason, count) VALUES (?, ?, ?)
+            ON CONFLICT(source, reason) DO UPDATE SET count = source_stats.count + excluded.count
+            """
+        let statStatement = try db.cachedStatement(sql: statSQL)
+        if records > 0 { try statStatement.execute(arguments: [progress.source, "records", records]) }
+        if progress.skipped > 0 { try statStatement.execute(arguments: [progress.source, "skipped", progress.skipped]) }
+        for (reason, count) in progress.bad where count > 0 {
+            try statStatement.execute(arguments: [progress.source, "bad:" + reason.rawValue, count])
+        }
+        if !progress.samples.isEmpty {
+            let sampleStatement = try db.cachedStatement(
+                sql: "INSERT INTO bad_line_samples(source, reason, detail, location, at) VALUES (?, ?, ?, ?, ?)")
+            for sample in progress.samples.suffix(Self.badSampleLimit) {
+                try sampleStatement.execute(arguments: [
+                    sample.source, sample.reason, sample.detail, sample.location, sample.at.timeIntervalSince1970,
+                ])
+            }
+            try db.execute(
+                sql: "DELETE FROM bad_line_samples WHERE id <= (SELECT max(id) FROM bad_line_samples) - ?",
+                arguments: [Self.badSampleLimit])
+        }
+        if let checkpoint = progress.checkpoint {
+            try db.execute(
+                sql: """
+                    INSERT INTO checkpoints(identity, source, path, fingerprint, offset, updated_at) VALUES (?, ?, ?, ?, ?, ?)
+                    ON CONFLICT(identity) DO UPDATE SET source = excluded.source, path = excluded.path,
+                    fingerprint = excluded.fingerprint, offset = excluded.offset, updated_at = excluded.updated_at
+                    """,
+                arguments: [
+                    checkpoint.identity, checkpoint.source, checkpoint.path, checkpoint.fingerprint, checkpoint.offset,
+                    Date().timeIntervalSince1970,
+                ])
+        }
+    }
+
+    /// Bad-line samples kept, across sources.
+    public static let badSampleLimit = 50
+
+    public func checkpoints() async throws -> [Checkpoint] {
+        try await pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT identity, source, path, fingerprint, offset FROM checkpoints").map {
+                Checkpoint(identity: $0[0], source: $0[1], path: $0[2], fingerprint: $0[3], offset: $0[4])
+            }
+        }
+    }
+
+    /// Removes checkpoints of files that no longer exist anywhere (deleted after rotation).
+    public func forgetCheckpoints(_ identities: [String]) async throws {
+        guard !identities.isEmpty else { return }
+        try await pool.write { db in
+            for identity in identities {
+                try db.execute(sql: "DELETE FROM checkpoints WHERE identity = ?", arguments: [identity])
+            }
+        }
+    }
+
+    public func sourceCounts() async throws -> [String: SourceCounts] {
+        try await pool.read { db in
+            var result: [String: SourceCounts] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT source, reason, count FROM source_stats") {
+                let source: String = row[0]
+                let reason: String = row[1]
+                let count: Int64 = row[2]
+                switch reason {
+                case "records": result[source, default: SourceCounts()].records = count
+                case "skipped": result[source, default: SourceCounts()].skipped = count
+                default: result[source, default: SourceCounts()].bad[String(reason.dropFirst(4))] = count
+                }
+            }
+            return result
+        }
+    }
+
+    public func badLineSamples() async throws -> [BadLineSample] {
+        try await pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT source, reason, detail, location, at FROM bad_line_samples ORDER BY id").map {
+                BadLineSample(
+                    source: $0[0], reason: $0[1], detail: $0[2], location: $0[3], at: Date(timeIntervalSince1970: $0[4]))
+            }
+        }
+    }
+
+    /// The account an API key id was last seen on.
+    public func account(forKey keyID: String) async throws -> String? {
+        try await pool.read { db in
+            try String.fetchOne(db, sql: "SELECT account FROM api_keys WHERE key_id = ?", arguments: [keyID])
+        }
+    }
+
+    public func keyAccounts() async throws -> [String: String] {
+        try await pool.read { db in
+            var result: [String: String] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT key_id, account FROM api_keys") { result[row[0]] = row[1] }
+            return result
+        }
+    }
+}
+
+/// A store failure, with what to do about it.
+public struct StoreError: Error, Sendable, CustomStringConvertible {
+    public var code: String
+    public var message: String
+    public init(code: String, message: String) {
+        self.code = code
+        self.message = message
+    }
+    public var description: String { message }
+}

@@ -1,0 +1,115 @@
+import GRDB
+import SluiceCore
+
+/// Schema migrations. Counter columns are generated from `Counter`, so a new counter is one
+/// new migration adding its column.
+enum Schema {
+    static var counterColumns: String {
+        Counter.allCases.map { "\($0.name) INTEGER NOT NULL DEFAULT 0" }.joined(separator: ",\n")
+    }
+
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE accounts (
+                        id TEXT PRIMARY KEY NOT NULL,
+                        parent TEXT,
+                        first_seen REAL NOT NULL,
+                        last_seen REAL NOT NULL,
+                        sketch BLOB NOT NULL,
+                        \(counterColumns)
+                    );
+                    CREATE INDEX accounts_parent ON accounts(parent) WHERE parent IS NOT NULL;
+                    CREATE TABLE account_buckets (
+                        account TEXT NOT NULL,
+                        hour INTEGER NOT NULL,
+                        \(counterColumns),
+                        PRIMARY KEY (account, hour)
+                    ) WITHOUT ROWID;
+                    CREATE TABLE api_keys (
+                        key_id TEXT PRIMARY KEY NOT NULL,
+                        account TEXT NOT NULL
+                    ) WITHOUT ROWID;
+                    CREATE TABLE checkpoints (
+                        identity TEXT PRIMARY KEY NOT NULL,
+                        source TEXT NOT NULL,
+                        path TEXT NOT NULL,
+                        fingerprint TEXT NOT NULL,
+                        offset INTEGER NOT NULL,
+                        updated_at REAL NOT NULL
+                    );
+                    CREATE TABLE source_stats (
+                        source TEXT NOT NULL,
+                        reason TEXT NOT NULL,
+                        count INTEGER NOT NULL,
+                        PRIMARY KEY (source, reason)
+                    ) WITHOUT ROWID;
+                    CREATE TABLE bad_line_samples (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        source TEXT NOT NULL,
+                        reason TEXT NOT NULL,
+                        detail TEXT NOT NULL,
+                        location TEXT NOT NULL,
+                        at REAL NOT NULL
+                    );
+                    CREATE TABLE ingest_batches (
+                        batch_id TEXT PRIMARY KEY NOT NULL,
+                        at REAL NOT NULL
+                    ) WITHOUT ROWID;
+                    CREATE TABLE scores (
+                        account TEXT PRIMARY KEY NOT NULL,
+                        score REAL NOT NULL,
+                        level TEXT NOT NULL,
+                        reasons TEXT NOT NULL,
+                        cluster TEXT,
+                        scored_at REAL NOT NULL,
+                        first_flagged_at REAL,
+                        requests_at_flag INTEGER
+                    );
+                    CREATE INDEX scores_level ON scores(level, score);
+                    CREATE TABLE score_history (
+                        account TEXT NOT NULL,
+                        at REAL NOT NULL,
+                        score REAL NOT NULL,
+                        level TEXT NOT NULL,
+                        PRIMARY KEY (account, at)
+                    ) WITHOUT ROWID;
+                    CREATE TABLE scoring_runs (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        event_time REAL NOT NULL,
+                        wall_time REAL NOT NULL,
+                        accounts INTEGER NOT NULL,
+                        flagged INTEGER NOT NULL,
+                        seconds REAL NOT NULL
+                    );
+                    CREATE TABLE decisions (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        account TEXT NOT NULL,
+                        kind TEXT NOT NULL CHECK (kind IN ('block', 'allow')),
+                        actor TEXT NOT NULL,
+                        reason TEXT NOT NULL,
+                        created_at REAL NOT NULL,
+                        expires_at REAL,
+                        revoked_at REAL,
+                        revoked_by TEXT,
+                        revoke_reason TEXT,
+                        changed_seq INTEGER NOT NULL DEFAULT 0
+                    );
+                    CREATE INDEX decisions_account ON decisions(account);
+                    CREATE INDEX decisions_changed ON decisions(changed_seq);
+                    CREATE TABLE audit_log (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        at REAL NOT NULL,
+                        actor TEXT NOT NULL,
+                        action TEXT NOT NULL,
+                        account TEXT,
+                        reason TEXT,
+                        detail TEXT
+                    );
+                    """)
+        }
+        return migrator
+    }
+}

@@ -1,0 +1,85 @@
+import Foundation
+import SluiceCore
+
+/// Aligned plain-text output for people.
+enum TextTable {
+    static func render(_ header: [String], _ rows: [[String]]) -> String {
+        var widths = header.map(\.count)
+        for row in rows {
+            for (i, cell) in row.enumerated() where i < widths.count { widths[i] = max(widths[i], cell.count) }
+        }
+        func line(_ cells: [String]) -> String {
+            cells.enumerated().map { i, cell in
+                i == cells.count - 1 ? cell : cell.padding(toLength: widths[i], withPad: " ", startingAt: 0)
+            }.joined(separator: "  ")
+        }
+        return ([line(header)] + rows.map(line)).joined(separator: "\n")
+    }
+
+    static func flagged(_ accounts: [FlaggedAccount]) -> String {
+        if accounts.isEmpty { return "no flagged accounts" }
+        return render(
+            ["ACCOUNT", "LEVEL", "SCORE", "REQUESTS", "FIRST FLAGGED", "CLUSTER", "REASONS"],
+            accounts.map {
+                [
+                    $0.account, $0.level.rawValue + ($0.blocked ? " (blocked)" : ""), String(format: "%.2f", $0.score),
+                    "\($0.requests)", time($0.firstFlaggedAt), $0.cluster ?? "-",
+                    $0.reasons.prefix(4).map(\.code).joined(separator: ","),
+                ]
+            })
+    }
+
+    static func detail(_ d: AccountDetail) -> String {
+        var lines = [
+            "account     \(d.account)" + (d.parent.map { "  (end user of \($0))" } ?? ""),
+            "level       \(d.level?.rawValue ?? "none")  score \(d.score.map { String(format: "%.2f", $0) } ?? "-")"
+                + (d.blocked ? "  BLOCKED" : ""),
+            "requests    \(d.requests)  first seen \(time(d.firstSeen))  last seen \(time(d.lastSeen))",
+            "flagged     \(time(d.firstFlaggedAt))" + (d.requestsAtFlag.map { " after \($0) requests" } ?? ""),
+        ]
+        if let cluster = d.cluster {
+            lines.append("cluster     \(cluster) (\(d.clusterMembers.count) members)")
+        }
+        if !d.reasons.isEmpty {
+            lines.append("")
+            lines.append(render(["REASON", "STRENGTH", "EVIDENCE"], d.reasons.map { [$0.code, String(format: "%.2f", $0.value), $0.summary] }))
+        }
+        if !d.decisions.isEmpty {
+            lines.append("")
+            lines.append(
+                render(
+                    ["DECISION", "KIND", "BY", "CREATED", "EXPIRES", "REVOKED", "REASON"],
+                    d.decisions.map {
+                        ["\($0.id)", $0.kind.rawValue, $0.actor, time($0.createdAt), time($0.expiresAt), time($0.revokedAt), $0.reason]
+                    }))
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    static func status(_ s: StatusReport) -> String {
+        var lines = [
+            "accounts \(s.accounts)  records \(s.lines)  bad lines \(s.badLines)  "
+                + "flagged watch \(s.flagged["watch"] ?? 0) review \(s.flagged["review"] ?? 0) block \(s.flagged["block"] ?? 0)",
+            "last scoring \(time(s.lastScoring))",
+        ]
+        if let error = s.lastError { lines.append("last error: \(error)") }
+        if !s.sources.isEmpty {
+            lines.append("")
+            lines.append(
+                render(
+                    ["SOURCE", "FORMAT", "OFFSET", "SIZE", "LAG BYTES", "LAG S", "RECORDS", "BAD", "PATH"],
+                    s.sources.map {
+                        [
+                            $0.name, $0.format ?? "-", $0.offset.map { "\($0)" } ?? "-", $0.size.map { "\($0)" } ?? "-",
+                            $0.lagBytes.map { "\($0)" } ?? "-", $0.lagSeconds.map { String(format: "%.1f", $0) } ?? "-",
+                            "\($0.lines)", "\($0.badLines)", $0.path ?? "-",
+                        ]
+                    }))
+        }
+        if !s.badLineSamples.isEmpty {
+            lines.append("")
+            lines.append(render(["BAD LINE", "REASON", "DETAIL"], s.badLineSamples.suffix(10).map { [$0.location, $0.reason, $0.detail] }))
+        }
+        return lines.joined(separator: "\n")
+    }
+}

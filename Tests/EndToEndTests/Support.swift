@@ -1,0 +1,130 @@
+import Foundation
+import Testing
+
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
+
+/// Paths of the built products and of the shared data, and a running `sluice serve`.
+enum Products {
+    static let packageRoot: URL = {
+        var url = URL(fileURLWithPath: #filePath)
+        for _ in 0..<3 { url.deleteLastPathComponent() }
+        return url
+    }()
+
+    static var binDirectory: URL {
+        if let override = ProcessInfo.processInfo.environment["SLUICE_BIN_DIR"] { return URL(fileURLWithPath: override) }
+        return packageRoot.appendingPathComponent(".build/debug")
+    }
+
+    static var sluice: String { binDirectory.appendingPathComponent("sluice").path }
+    static var sluicectl: String { binDirectory.appendingPathComponent("sluicectl").path }
+    static var built: Bool { FileManager.default.isExecutableFile(atPath: sluice) && FileManager.default.isExecutableFile(atPath: sluicectl) }
+
+    static let sharedData = packageRoot.deletingLastPathComponent().appendingPathComponent("shared/data")
+}
+
+struct CommandResult {
+    var status: Int32
+    var stdout: String
+    var stderr: String
+}
+
+/// Runs a program to its end.
+func run(_ executable: String, _ arguments: [String], environment: [String: String] = [:]) throws -> CommandResult {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: executable)
+    process.arguments = arguments
+    var env = ProcessInfo.processInfo.environment
+    for (k, v) in environment { env[k] = v }
+    process.environment = env
+    let out = Pipe()
+    let err = Pipe()
+    process.standardOutput = out
+    process.standardError = err
+    try process.run()
+    let outData = out.fileHandleForReading.readDataToEndOfFile()
+    let errData = err.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return CommandResult(
+        status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
+        stderr: String(decoding: errData, as: UTF8.self))
+}
+
+func temporaryDirectory(_ prefix: String) throws -> URL {
+    let url = FileManager.default.temporaryDirectory.appendingPathComponent("\(prefix)-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    return url
+}
+
+/// `sluice serve` started on a free port; stopped with SIGTERM.
+final class RunningServer {
+    let process = Process()
+    let port: Int
+    let output: URL
+    var url: String { "http://127.0.0.1:\(port)" }
+
+    init(config: URL, directory: URL) throws {
+        output = directory.appendingPathComponent("serve.log")
+        _ = FileManager.default.createFile(atPath: output.path, contents: nil)
+        process.executableURL = URL(fileURLWithPath: Products.sluice)
+        process.arguments = ["serve", "--config", config.path, "--port", "0"]
+        process.currentDirectoryURL = directory
+        let handle = try FileHandle(forWritingTo: output)
+        process.standardOutput = handle
+        process.standardError = handle
+        try process.run()
+        var found: Int?
+        for _ in 0..<200 {
+            let text = (try? String(contentsOf: output, encoding: .utf8)) ?? ""
+            if let range = text.range(of: "listening on http://127.0.0.1:") {
+                found = Int(text[range.upperBound...].prefix { $0.isNumber })
+                break
+            }
+            if !process.isRunning { break }
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        guard let found else {
+            process.terminate()
+            throw ServerFailure(log: (try? String(contentsOf: output, encoding: .utf8)) ?? "")
+        }
+        port = found
+    }
+
+    struct ServerFailure: Error, CustomStringConvertible {
+        let log: String
+        var description: String { "sluice serve did not start:\n\(log)" }
+    }
+
+    /// Sends SIGTERM and waits; returns the exit status.
+    func stop() -> Int32 {
+        if process.isRunning { kill(process.processIdentifier, SIGTERM) }
+        process.waitUntilExit()
+        return process.terminationStatus
+    }
+
+    deinit { if process.isRunning { process.terminate() } }
+
+    func get(_ path: String, headers: [String: String] = [:]) async throws -> (status: Int, body: Data) {
+        var request = URLRequest(url: URL(string: url + path)!)
+        for (k, v) in headers { request.setValue(v, forHTTPHeaderField: k) }
+        let (data, response) = try await URLSession.shared.data(for: request)
+        return ((response as! HTTPURLResponse).statusCode, data)
+    }
+
+    func json(_ path: String) async throws -> [String: Any] {
+        let (_, body) = try await get(path)
+        return try JSONSerialization.jsonObject(with: body) as? [String: Any] ?? [:]
+    }
+
+    /// Polls `condition` until it holds or `seconds` pass.
+    func eventually(_ seconds: Double = 10, _ condition: () async throws -> Bool) async throws -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            if try await condition() { return true }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        return false
+    }
+}

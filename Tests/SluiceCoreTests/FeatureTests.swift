@@ -1,0 +1,87 @@
+import Testing
+
+@testable import SluiceCore
+
+@Suite struct FeatureTests {
+    @Test func simHashKeepsNearDuplicatesClose() {
+        let a = TextSketch.simHash("Write a short story about a dragon who learns to bake bread in a small village.")
+        let b = TextSketch.simHash("Write a short story about a dragon who learns to bake cakes in a small village.")
+        let c = TextSketch.simHash("Explain the difference between TCP and UDP with examples of when to use each.")
+        #expect(TextSketch.distance(a, b) < TextSketch.distance(a, c))
+        #expect(TextSketch.distance(a, b) <= 16)
+    }
+
+    @Test func templateHashIgnoresTheFilledInMiddleAndNumbers() {
+        let template = { (x: String) in "Classify the sentiment of the following review. Review: \(x) Answer with positive or negative." }
+        let one = TextSketch.templateHash(template("The food was cold and the waiter rude."))
+        let two = TextSketch.templateHash(template("Loved it, will come back with 12 friends!"))
+        let other = TextSketch.templateHash("What is the capital of Australia and why was it chosen over Sydney?")
+        #expect(one == two)
+        #expect(one != other)
+    }
+
+    @Test func findsReasoningMarkersInSeveralLanguages() {
+        for text in [
+            "Please think step by step.", "请一步一步地推理", "Explica paso a paso", "Réponds étape par étape",
+            "Erkläre Schritt für Schritt", "Реши шаг за шагом", "ステップバイステップで考えて", "단계별로 설명해 주세요",
+        ] {
+            var hits = CueHits()
+            Lexicon.standard.scan(text, into: &hits)
+            #expect(hits.reasoning > 0, "\(text)")
+        }
+        var none = CueHits()
+        Lexicon.standard.scan("What a lovely day for a walk in the park.", into: &none)
+        #expect(none.reasoning == 0)
+    }
+
+    @Test func extractsRequestShape() {
+        let record = RequestRecord(
+            time: 1_795_630_636, account: "a", ip: "203.0.113.77", completionTokens: 512, maxTokens: 512,
+            messages: [
+                ChatMessage(role: "system", text: "You are a careful math tutor. Show your reasoning."),
+                ChatMessage(role: "user", text: "Solve the equation 3x + 5 = 20."),
+            ])
+        let f = RequestFeatures(record)
+        #expect(f.reasoning && f.category == .math && f.userTurns == 1 && f.hitMaxTokens)
+        #expect(f.network == "203.0.113.0/24" && f.systemHash != nil && !f.usesTools)
+        let agent = RequestFeatures(
+            RequestRecord(
+                time: 1, account: "a", toolCount: 2,
+                messages: [ChatMessage(role: "user", text: "fix the bug"), ChatMessage(role: "tool", text: "ok")]))
+        #expect(agent.category == .agentic && agent.usesTools)
+    }
+
+    @Test func sketchEncodingRoundTrips() throws {
+        var sketch = AccountSketch()
+        for i in 0..<700 {
+            let record = RequestRecord(
+                time: 1_795_630_636 + Double(i * 37), account: "a", apiKeyID: "k\(i % 3)", endUser: "u\(i % 5)",
+                ip: "10.0.\(i % 40).1", userAgent: "ua\(i % 20)", model: "m\(i % 2)",
+                messages: [ChatMessage(role: "system", text: "sys \(i % 2)"), ChatMessage(role: "user", text: "question \(i)")])
+            _ = sketch.absorb(record, RequestFeatures(record))
+        }
+        let decoded = try AccountSketch(encoded: sketch.encoded())
+        #expect(decoded == sketch)
+        #expect(sketch.encoded().count < 4096)
+        #expect(sketch.networks.overflowed && sketch.networks.count == 32)
+        #expect(abs(sketch.distinctPrompts.estimate - 700) < 140)
+    }
+
+    @Test func noveltyFallsWhenPromptsRepeat() {
+        var sketch = AccountSketch()
+        var sampled = 0
+        var novel = 0
+        for round in 0..<3 {
+            for i in 0..<200 {
+                let record = RequestRecord(time: Double(1_795_630_636 + round * 1000 + i), account: "a", messages: [ChatMessage(role: "user", text: "problem number \(i) of the benchmark")])
+                let o = sketch.absorb(record, RequestFeatures(record))
+                if round == 2, let isNovel = o.novel {
+                    sampled += 1
+                    if isNovel { novel += 1 }
+                }
+            }
+        }
+        #expect(sampled > 20)
+        #expect(novel == 0)
+    }
+}

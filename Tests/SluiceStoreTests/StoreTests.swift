@@ -1,0 +1,105 @@
+import Foundation
+import GRDB
+import SluiceCore
+import Testing
+
+@testable import SluiceStore
+
+func temporaryDatabase() throws -> String {
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("sluice-test-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    return directory.appendingPathComponent("test.db").path
+}
+
+func item(_ account: String, time: Double, prompt: String, completion: Int = 100, endUser: String? = nil) -> (RequestRecord, RequestFeatures) {
+    let record = RequestRecord(
+        time: time, account: account, apiKeyID: "key:\(account)", endUser: endUser, ip: "198.51.100.4", promptTokens: 10,
+        completionTokens: completion, messages: [ChatMessage(role: "user", text: prompt)])
+    return (record, RequestFeatures(record))
+}
+
+@Suite struct StoreTests {
+    @Test func commitsCountersSketchesAndCheckpointsThatReadBack() async throws {
+        let store = try SQLiteStore(path: try temporaryDatabase())
+        let t0 = 1_795_630_000.0
+        let items = (0..<50).map { item("acme", time: t0 + Double($0) * 60, prompt: "question \($0)", endUser: "u\($0 % 2)") }
+        var progress = IngestProgress(source: "s", checkpoint: Checkpoint(identity: "1:2", source: "s", path: "/x", fingerprint: "3:99", offset: 4096))
+        progress.bad[.notJSON] = 2
+        progress.skipped = 1
+        #expect(try await store.commit(items, progress: progress) == .committed(records: 50))
+
+        let profiles = try await store.profiles()
+        let acme = try #require(profiles.first { $0.id == "acme" })
+        #expect(acme.totals[.requests] == 50 && acme.totals[.completionTokens] == 5000 && acme.parent == nil)
+        #expect(acme.sketch.firstSeen == t0 && acme.sketch.lastSeen == t0 + 49 * 60)
+        let endUsers = profiles.filter { $0.parent == "acme" }
+        #expect(endUsers.count == 2 && endUsers.map { $0.totals[.requests] }.reduce(0, +) == 50)
+
+        #expect(try await store.checkpoints() == [progress.checkpoint!])
+        let counts = try await store.sourceCounts()
+        #expect(counts["s"]?.records == 50 && counts["s"]?.skipped == 1 && counts["s"]?.bad == ["not_json": 2])
+        #expect(try await store.account(forKey: "key:acme") == "acme")
+
+        let detail = try #require(try await store.accountDetail("acme"))
+        #expect(detail.requests == 50 && detail.endUsers.count == 2 && detail.features["completion_tokens"] == 5000)
+    }
+
+    @Test func hourlyBucketsAddUpAcrossBatches() async throws {
+        let path = try temporaryDatabase()
+        let store = try SQLiteStore(path: path)
+        let t0 = 1_795_629_600.0  // on the hour
+        _ = try await store.commit([item("a", time: t0, prompt: "x"), item("a", time: t0 + 4000, prompt: "y")], progress: IngestProgress(source: "s"))
+        _ = try await store.commit([item("a", time: t0 + 10, prompt: "z")], progress: IngestProgress(source: "s"))
+        let queue = try DatabaseQueue(path: path)
+        let rows = try queue.read { db in try Row.fetchAll(db, sql: "SELECT hour, requests FROM account_buckets WHERE account = 'a' ORDER BY hour") }
+        #expect(rows.map { $0[1] as Int64 } == [2, 1])
+        let totals = try #require(try await store.profiles().first { $0.id == "a" })
+        #expect(totals.totals[.requests] == 3)
+    }
+
+    @Test func aFailedCommitLeavesNeitherDeltasNorCheckpoint() async throws {
+        let path = try temporaryDatabase()
+        let store = try SQLiteStore(path: path)
+        _ = try await store.commit(
+            [item("a", time: 1_795_630_000, prompt: "x")],
+            progress: IngestProgress(source: "s", checkpoint: Checkpoint(identity: "1:1", source: "s", path: "/x", fingerprint: "", offset: 10)))
+        // Make the checkpoint write fail after the deltas were written in the same transaction.
+        let queue = try DatabaseQueue(path: path)
+        try await queue.write { db in
+            try db.execute(sql: "CREATE TRIGGER fail_checkpoint BEFORE UPDATE ON checkpoints BEGIN SELECT RAISE(ABORT, 'injected'); END")
+        }
+        await #expect(throws: (any Error).self) {
+            try await store.commit(
+                [item("a", time: 1_795_630_100, prompt: "y")],
+                progress: IngestProgress(source: "s", checkpoint: Checkpoint(identity: "1:1", source: "s", path: "/x", fingerprint: "", offset: 20)))
+        }
+        let a = try #require(try await store.profiles().first { $0.id == "a" })
+        #expect(a.totals[.requests] == 1)
+        #expect(try await store.checkpoints().first?.offset == 10)
+        #expect(try await store.sourceCounts()["s"]?.records == 1)
+    }
+
+    @Test func aBatchIDIsCountedOnce() async throws {
+        let store = try SQLiteStore(path: try temporaryDatabase())
+        let batch = [item("a", time: 1_795_630_000, prompt: "x")]
+        #expect(try await store.commit(batch, progress: IngestProgress(source: "http", batchID: "b1")) == .committed(records: 1))
+        #expect(try await store.commit(batch, progress: IngestProgress(source: "http", batchID: "b1")) == .duplicate)
+        #expect(try await store.profiles().first?.totals[.requests] == 1)
+    }
+
+    @Test func scoresRecordTheFirstFlagOnce() async throws {
+        let store = try SQLiteStore(path: try temporaryDatabase())
+        _ = try await store.commit((0..<5).map { item("a", time: 1_795_630_000 + Double($0), prompt: "p\($0)") }, progress: IngestProgress(source: "s"))
+        let reason = Reason(code: "novelty", summary: "all new", value: 0.9)
+        try await store.save([Assessment(account: "a", score: 0.8, level: .review, reasons: [reason])], eventTime: 1_795_631_000, seconds: 0.01)
+        _ = try await store.commit([item("a", time: 1_795_632_000, prompt: "q")], progress: IngestProgress(source: "s"))
+        try await store.save([Assessment(account: "a", score: 0.9, level: .block, reasons: [reason])], eventTime: 1_795_633_000, seconds: 0.01)
+        let page = try await store.flagged(minimum: .review, limit: 10, cursor: nil)
+        let flagged = try #require(page.flagged.first)
+        #expect(flagged.level == .block && flagged.requestsAtFlag == 5 && flagged.requests == 6)
+        #expect(flagged.firstFlaggedAt == Date(timeIntervalSince1970: 1_795_631_000))
+        #expect(flagged.reasons == [reason])
+        #expect(try await store.flagged(minimum: .review, limit: 10, cursor: nil).nextCursor == nil)
+        #expect(try await store.accountDetail("a")?.scoreHistory.count == 2)
+    }
+}
