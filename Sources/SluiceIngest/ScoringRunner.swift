@@ -15,12 +15,19 @@ public actor ScoringRunner {
     public private(set) var lastPass: Date?
     /// Passes since start, for metrics.
     public private(set) var passes = 0
+    /// Called with every pass's assessments once they are saved (the `auto_block` policy).
+    var afterPass: (@Sendable ([Assessment]) async -> Void)?
 
     public init(store: SQLiteStore, scorer: Scorer, eventInterval: Double, logger: Logger) {
         self.store = store
         self.scorer = scorer
         self.eventInterval = max(eventInterval, 1)
         self.logger = logger
+    }
+
+    /// Sets what runs after each saved pass; `serve` applies the `auto_block` policy there.
+    public func setAfterPass(_ hook: (@Sendable ([Assessment]) async -> Void)?) {
+        afterPass = hook
     }
 
     /// Called after every committed batch with the newest event time it held.
@@ -57,6 +64,7 @@ public actor ScoringRunner {
             try await store.save(assessments, eventTime: eventTime, seconds: seconds)
             lastPass = Date()
             passes += 1
+            await afterPass?(assessments)
             let flagged = assessments.filter { $0.level >= .review }.count
             logger.debug("scored", metadata: ["accounts": "\(profiles.count)", "flagged": "\(flagged)", "seconds": "\(seconds)"])
             return flagged

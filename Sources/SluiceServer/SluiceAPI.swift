@@ -13,18 +13,57 @@ public struct SluiceAPI: Sendable {
     public let scoring: ScoringRunner
     public let configuration: Configuration
     public let registry: PrometheusCollectorRegistry
+    /// Active decisions and the API-key map, in memory, for `GET /v1/check`.
+    public let decisions: DecisionCache
+    public let logger: Logger
+    let authenticator: Authenticator
+    let checkMetrics: CheckMetrics
 
-    public init(store: SQLiteStore, tailers: [FileTailer], scoring: ScoringRunner, configuration: Configuration) {
+    public init(
+        store: SQLiteStore, tailers: [FileTailer], scoring: ScoringRunner, configuration: Configuration,
+        logger: Logger = Logger(label: "sluice")
+    ) {
         self.store = store
         self.tailers = tailers
         self.scoring = scoring
         self.configuration = configuration
         self.registry = PrometheusCollectorRegistry()
+        self.decisions = DecisionCache(keyHasher: KeyHasher(secret: configuration.keySecret))
+        self.logger = logger
+        self.authenticator = Authenticator(tokens: configuration.tokens)
+        self.checkMetrics = CheckMetrics(registry: registry)
+    }
+
+    /// Every route and who may call it: the auth middleware's table, and the list the OpenAPI
+    /// test holds against `openapi.yaml`. A registered route missing here needs an admin token.
+    public var routes: [RouteAccess] {
+        let readers = Access.roles([.reader, .admin])
+        let admins = Access.roles([.admin])
+        return [
+            RouteAccess(.get, "/healthz", .open),
+            RouteAccess(.get, "/metrics", configuration.server.publicMetrics ? .open : readers),
+            RouteAccess(.get, "/v1/status", readers),
+            RouteAccess(.get, "/v1/flagged", readers),
+            RouteAccess(.get, "/v1/accounts/{id}", readers),
+            RouteAccess(.get, "/v1/blocks", readers),
+            RouteAccess(.post, "/v1/blocks", admins),
+            RouteAccess(.delete, "/v1/blocks/{id}", admins),
+            RouteAccess(.get, "/v1/allowlist", readers),
+            RouteAccess(.post, "/v1/allowlist", admins),
+            RouteAccess(.delete, "/v1/allowlist/{id}", admins),
+            RouteAccess(.get, "/v1/audit", readers),
+            RouteAccess(.get, Self.checkPath, .roles([.gateway, .admin])),
+            RouteAccess(.get, "/v1/blocklist", .roles([.gateway, .reader, .admin])),
+            RouteAccess(.post, "/v1/ingest", .roles([.ingest, .admin])),
+        ]
     }
 
     public func buildRouter() -> Router<BasicRequestContext> {
         let router = Router(context: BasicRequestContext.self)
+        // Middleware first: Hummingbird binds it to each route as the route is added.
         router.add(middleware: MetricsMiddleware(registry: registry))
+        router.add(middleware: JSONErrorMiddleware())
+        router.add(middleware: AuthMiddleware(authenticator: authenticator, routes: routes))
         router.get("/healthz") { _, _ in Response(status: .ok, body: ResponseBody(byteBuffer: ByteBuffer(string: "ok\n"))) }
         router.get("/metrics") { _, _ in try await metrics() }
         router.get("/v1/status") { _, _ in JSONResponse.make(try await status()) }
@@ -36,6 +75,7 @@ public struct SluiceAPI: Sendable {
             }
             return JSONResponse.make(detail)
         }
+        addDecisionRoutes(to: router)
         return router
     }
 
@@ -92,22 +132,30 @@ public struct SluiceAPI: Sendable {
 
     func metrics() async throws -> Response {
         let report = try await status()
-        registry.makeGauge(name: "sluice_accounts", help: "Accounts seen").set(Double(report.accounts))
+        registry.gauge("sluice_accounts", help: "Accounts seen").set(Double(report.accounts))
         for source in report.sources {
             let labels = [("source", source.name)]
-            registry.makeGauge(name: "sluice_lines_ingested", labels: labels, help: "Log records ingested").set(Double(source.lines))
-            registry.makeGauge(name: "sluice_ingest_lag_bytes", labels: labels, help: "Bytes not yet read").set(Double(source.lagBytes ?? 0))
-            registry.makeGauge(name: "sluice_ingest_lag_seconds", labels: labels, help: "Age of the newest event read while behind")
+            registry.gauge("sluice_lines_ingested", labels: labels, help: "Log records ingested").set(Double(source.lines))
+            registry.gauge("sluice_ingest_lag_bytes", labels: labels, help: "Bytes not yet read").set(Double(source.lagBytes ?? 0))
+            registry.gauge("sluice_ingest_lag_seconds", labels: labels, help: "Age of the newest event read while behind")
                 .set(source.lagSeconds ?? 0)
             for reason in BadLineReason.allCases {
-                registry.makeGauge(
-                    name: "sluice_bad_lines", labels: labels + [("reason", reason.rawValue)], help: "Lines skipped as bad"
+                registry.gauge(
+                    "sluice_bad_lines", labels: labels + [("reason", reason.rawValue)], help: "Lines skipped as bad"
                 ).set(Double(source.badByReason[reason.rawValue] ?? 0))
             }
         }
         for level in ["watch", "review", "block"] {
-            registry.makeGauge(name: "sluice_flagged_accounts", labels: [("level", level)], help: "Accounts flagged by level")
+            registry.gauge("sluice_flagged_accounts", labels: [("level", level)], help: "Accounts flagged by level")
                 .set(Double(report.flagged[level] ?? 0))
+        }
+        let counts = try await store.decisionCounts()
+        for kind in [Decision.Kind.block, .allow] {
+            let labels = [("kind", kind.rawValue)]
+            registry.gauge("sluice_decisions_active", labels: labels, help: "Decisions in force by kind")
+                .set(Double(counts[kind]?.active ?? 0))
+            registry.gauge("sluice_decisions", labels: labels, help: "Decisions ever made by kind")
+                .set(Double(counts[kind]?.total ?? 0))
         }
         return Response(
             status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
@@ -125,11 +173,12 @@ struct MetricsMiddleware: RouterMiddleware {
     ]
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        // The check records its own, cheaper, histogram (see `CheckMetrics`).
+        if context.endpointPath == SluiceAPI.checkPath { return try await next(request, context) }
         let start = ContinuousClock.now
         defer {
             let route = context.endpointPath ?? "unknown"
-            registry.makeDurationHistogram(
-                name: "sluice_http_request_duration_seconds", labels: [("route", route)], buckets: Self.buckets,
+            registry.durationHistogram("sluice_http_request_duration_seconds", labels: [("route", route)], buckets: Self.buckets,
                 help: "HTTP request latency"
             ).record(ContinuousClock.now - start)
         }

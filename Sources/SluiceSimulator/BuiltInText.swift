@@ -63,7 +63,9 @@ enum BuiltInText {
         ("tomato plants", "a row of"), ("trading cards", "a pack of"), ("bottles of juice", "a crate of"),
         ("bracelets", "a batch of"),
     ]
-    private static let jobs = ["walks dogs", "tutors students", "mows lawns", "babysits", "bakes bread", "repairs bikes"]
+    private static let jobs = [
+        "walks dogs", "tutors students", "mows lawns", "babysits", "bakes bread", "repairs bikes",
+    ]
 
     private static func mathProblem(_ random: inout SimulationRandom) -> (question: String, answer: String) {
         let name = random.pick(names)
@@ -136,7 +138,8 @@ enum BuiltInText {
         ("moving_average", "values: List[float], window: int) -> List[float]",
          "Return the moving averages of values over the given window size.", "moving_average([1, 2, 3, 4], 2)"),
         ("dedupe_preserving_order", "items: List[str]) -> List[str]",
-         "Remove duplicates from items while keeping the first occurrence of each.", "dedupe_preserving_order(['a', 'b', 'a'])"),
+         "Remove duplicates from items while keeping the first occurrence of each.",
+         "dedupe_preserving_order(['a', 'b', 'a'])"),
         ("parse_duration", "text: str) -> int", "Parse a duration such as '1h30m' or '45s' into seconds.",
          "parse_duration('1h30m')"),
         ("merge_intervals", "intervals: List[Tuple[int, int]]) -> List[Tuple[int, int]]",
@@ -162,7 +165,8 @@ enum BuiltInText {
         ("word_wrap", "text: str, width: int) -> List[str]", "Wrap text into lines of at most width characters.",
          "word_wrap('the quick brown fox', 10)"),
         ("next_permutation", "digits: List[int]) -> List[int]",
-         "Return the next lexicographic permutation of digits, or the smallest if none.", "next_permutation([1, 2, 3])"),
+         "Return the next lexicographic permutation of digits, or the smallest if none.",
+         "next_permutation([1, 2, 3])"),
         ("camel_to_snake", "name: str) -> str", "Convert a camelCase identifier to snake_case.",
          "camel_to_snake('parseHttpResponse')"),
         ("sum_of_primes", "limit: int) -> int", "Return the sum of all primes below limit.", "sum_of_primes(10)"),
@@ -171,7 +175,7 @@ enum BuiltInText {
         ("histogram", "values: List[int], buckets: int) -> List[int]",
          "Count how many values fall into each of buckets equal-width ranges.", "histogram([1, 2, 9], 3)"),
     ]
-    private static let languages = ["Python", "TypeScript", "Go", "Rust", "Java", "C#", "Kotlin", "C++", "Swift", "Ruby"]
+    private static let languages = Mutations.languages
     private static let codingAsks = [
         "Why does this return the wrong result when the input is empty?", "Add type hints and a docstring.",
         "Write pytest unit tests for this function, including edge cases.", "Refactor this to be more readable.",
@@ -230,7 +234,8 @@ enum BuiltInText {
     ]
     private static let questionForms = [
         "Can you explain %@ in simple terms?", "What are the most common mistakes people make with %@?",
-        "I'm a complete beginner. Where should I start with %@?", "What's the difference between the main approaches to %@?",
+        "I'm a complete beginner. Where should I start with %@?",
+        "What's the difference between the main approaches to %@?",
         "Give me a few tips about %@.", "Is it worth spending money on %@?", "what should i know about %@",
         "Could you help me plan something around %@?", "Tell me something surprising about %@.",
         "How do experts think about %@?", "Why is %@ so hard to get right?", "Summarize the basics of %@ for me.",
@@ -320,7 +325,8 @@ enum BuiltInText {
             "How many days do I have to return something?", "When was the company founded?",
             "Where is the second site?", "Is support available on weekends?", "How many people work there?",
             "What share of revenue comes from the main product line?", "Which countries do you ship to?",
-            "Can I get a refund if I opened the box?", "who founded it", "do you have an office in \(random.pick(cities))?",
+            "Can I get a refund if I opened the box?", "who founded it",
+            "do you have an office in \(random.pick(cities))?",
         ])
     }
 
@@ -338,7 +344,9 @@ enum BuiltInText {
             return "The \(random.pick(items).0) arrived \(arrival) and the quality is \(random.pick(adjectives)). "
                 + verdict
         case 1:
-            let event = random.pick(["shares rose", "shares fell", "announced layoffs", "opened a plant", "won a contract"])
+            let event = random.pick([
+                "shares rose", "shares fell", "announced layoffs", "opened a plant", "won a contract",
+            ])
             let cause = random.pick(["dominated talks", "made headlines", "drew criticism", "boosted demand"])
             return "\(companyName(&random)) \(event) in \(random.pick(cities)) after \(random.pick(topics)) \(cause)."
         case 2:
@@ -382,9 +390,11 @@ enum BuiltInText {
     }
 
     private static let roles: [Role] = [
-        Role(article: "a", name: "travel guide", duty: "I will tell you my location and you will suggest places to visit nearby.",
+        Role(article: "a", name: "travel guide",
+             duty: "I will tell you my location and you will suggest places to visit nearby.",
              firstRequests: ["I am in Lisbon and want to see museums.", "I am in Osaka for two days."]),
-        Role(article: "a", name: "Linux terminal", duty: "I will type commands and you will reply with what the terminal should show.",
+        Role(article: "a", name: "Linux terminal",
+             duty: "I will type commands and you will reply with what the terminal should show.",
              firstRequests: ["pwd", "ls -la"]),
         Role(article: "an", name: "English teacher", duty: "You will correct my grammar and suggest better phrasing.",
              firstRequests: ["Yesterday I have went to the store.", "Please check my cover letter."]),
@@ -392,9 +402,11 @@ enum BuiltInText {
              firstRequests: ["I like biology and computers.", "I want to leave accounting."]),
         Role(article: "a", name: "personal trainer", duty: "You will design workouts suited to my goals.",
              firstRequests: ["I want to run a 10k in two months.", "I have bad knees."]),
-        Role(article: "a", name: "storyteller", duty: "You will come up with entertaining stories for the audience I name.",
+        Role(article: "a", name: "storyteller",
+             duty: "You will come up with entertaining stories for the audience I name.",
              firstRequests: ["A story about perseverance for children.", "A mystery set on a train."]),
-        Role(article: "a", name: "interviewer", duty: "I will be the candidate and you will ask me interview questions.",
+        Role(article: "a", name: "interviewer",
+             duty: "I will be the candidate and you will ask me interview questions.",
              firstRequests: ["Hi, I'm applying for the data analyst role.", "Let's start."]),
         Role(article: "a", name: "chef", duty: "You will suggest recipes using the ingredients I have.",
              firstRequests: ["I have rice, eggs and spinach.", "Something vegan for four people."]),

@@ -193,7 +193,8 @@ public enum Evaluation {
                     if flagged, outcome?.reasonCodes.contains("cluster") == true { hydraWithCluster += 1 }
                 }
                 if flagged, let outcome, let flaggedAt = outcome.firstFlaggedAt {
-                    let delay = (seconds: max(0, flaggedAt - outcome.firstSeen), requests: outcome.requestsAtFlag.map(Double.init))
+                    let delay = (seconds: max(0, flaggedAt - outcome.firstSeen),
+                                 requests: outcome.requestsAtFlag.map(Double.init))
                     attackDelays.append(delay)
                     if singleAccountHarvesters.contains(label.persona) { singleDelays.append(delay) }
                 }

@@ -12,7 +12,6 @@ struct HydraPlan: Sendable {
     var promptSequence: DistinctPromptSequence
 }
 
-extension DistinctPromptSequence: @unchecked Sendable {}
 
 /// Produces the requests of one account from its plan. Each account draws from its own random stream, so accounts do
 /// not change when others are added.
@@ -140,8 +139,8 @@ struct TrafficGenerator {
         let usesSystemPrompt = random.chance(0.3)
         let system = JSONText("You are a helpful assistant. Today's date is 2026-11-0\(random.int(1...2)).")
         return sessions.flatMap { start in
-            conversation(plan, startingAt: start, origin: origin(plan, &random), system: usesSystemPrompt ? system : nil,
-                         maxTurns: 6, adoption: 0.35, &random)
+            conversation(plan, startingAt: start, origin: origin(plan, &random),
+                         system: usesSystemPrompt ? system : nil, maxTurns: 6, adoption: 0.35, &random)
         }
     }
 
@@ -172,14 +171,15 @@ struct TrafficGenerator {
             var time = start
             for _ in 0..<random.int(1...3) {
                 let parameters = RequestParameters(temperature: 0.1, maxTokens: 4_096, stream: true)
-                let answer = choice(&random, medianTokens: 320, spread: 0.6, maxTokens: 4_096, previews: text.codeAnswers)
+                let answer = choice(&random, medianTokens: 320, spread: 0.6, maxTokens: 4_096,
+                                    previews: text.codeAnswers)
                 let request = make(plan, at: time, origin: source, model: model, messages: history,
                                    parameters: parameters, choices: [answer], &random)
                 requests.append(request)
                 history.append(.assistant(answer.content ?? .empty))
                 history.append(.user(random.pick([
-                    "That still fails on the last test case.", "Thanks, can you also handle None?", "ok, shorter please",
-                    "What about thread safety?", "Now add logging.",
+                    "That still fails on the last test case.", "Thanks, can you also handle None?",
+                    "ok, shorter please", "What about thread safety?", "Now add logging.",
                 ].map { JSONText($0) })))
                 time += request.latencyMicros + SimulationClock.micros(seconds: 20 + random.exponential(mean: 90))
             }
@@ -212,8 +212,10 @@ struct TrafficGenerator {
                      "src/handlers/orders.py", "pyproject.toml", "src/cache.py", "tests/test_cache.py"]
         let commands = ["pytest -q", "pytest tests/test_api.py -q", "ruff check .", "git diff --stat", "mypy src"]
         let testOutputs = [
-            "..F.....\nFAILED tests/test_api.py::test_pagination - AssertionError: 20 != 25\n1 failed, 7 passed in 0.84s",
-            "........\n8 passed in 0.71s", "src/cache.py:41:5: F841 local variable 'stale' is assigned to but never used",
+            "..F.....\nFAILED tests/test_api.py::test_pagination - AssertionError: 20 != 25\n"
+                + "1 failed, 7 passed in 0.84s",
+            "........\n8 passed in 0.71s",
+            "src/cache.py:41:5: F841 local variable 'stale' is assigned to but never used",
             " src/app.py | 12 ++++++++----\n 1 file changed, 8 insertions(+), 4 deletions(-)",
             "Success: no issues found in 23 source files",
         ]
@@ -238,7 +240,8 @@ struct TrafficGenerator {
                 var answer: CompletionChoice
                 var call: ToolCall? = nil
                 if isLast {
-                    answer = choice(&random, medianTokens: 180, spread: 0.5, maxTokens: 8_192, previews: text.chatAnswers)
+                    answer = choice(&random, medianTokens: 180, spread: 0.5, maxTokens: 8_192,
+                                    previews: text.chatAnswers)
                 } else {
                     let callID = "call_" + random.hex(24)
                     let kind = random.index(4)
@@ -494,13 +497,13 @@ struct TrafficGenerator {
     private func mathSequence(_ random: inout SimulationRandom) -> (Int) -> JSONText {
         let order = random.shuffled(Array(text.math.indices))
         let perturbationSeed = random.next()
-        let pools = text.pools
+        let sources = text.mathSource
         return { position in
             let index = order[position % order.count]
             if position < order.count { return self.text.math[index] }
             var local = SimulationRandom(seed: perturbationSeed, UInt64(position))
             let mutation = Mutations.math[(position / order.count) % Mutations.math.count]
-            return mutation.apply(JSONText(Mutations.perturbNumbers(pools.mathProblems[index], &local)))
+            return mutation.apply(JSONText(Mutations.perturbNumbers(sources[index], &local)))
         }
     }
 
@@ -516,8 +519,7 @@ struct TrafficGenerator {
     }
 
     private func codeHarvester(_ plan: AccountPlan, _ random: inout SimulationRandom) -> [SimulatedRequest] {
-        let bases = text.code + text.codingRequests
-        let sequence = DistinctPromptSequence(bases: bases, mutations: Mutations.code, random: &random)
+        let sequence = DistinctPromptSequence(bases: text.codeTasks, mutations: Mutations.code, random: &random)
         let system = JSONText("You are a senior software engineer. Write complete, production-quality code and explain "
             + "how it works.")
         let times = clock.arrivals(&random, perDay: plan.requestsPerDay, profile: .flat, utcOffsetHours: 0)
@@ -528,7 +530,7 @@ struct TrafficGenerator {
     }
 
     private func logprobHarvester(_ plan: AccountPlan, _ random: inout SimulationRandom) -> [SimulatedRequest] {
-        let sequence = DistinctPromptSequence(bases: text.instructions + text.chatPrompts,
+        let sequence = DistinctPromptSequence(bases: text.openPrompts,
                                               mutations: Mutations.instruction, random: &random)
         let times = clock.arrivals(&random, perDay: plan.requestsPerDay, profile: .flat, utcOffsetHours: 0)
         return harvest(plan, times: times, prompts: sequence.prompt, system: { _ in nil },
@@ -553,8 +555,10 @@ struct TrafficGenerator {
             let parameters = RequestParameters(temperature: 0.9, maxTokens: 4_096)
             let answers = choices(1, &random, medianTokens: 1_400, spread: 0.5, maxTokens: 4_096,
                                   previews: text.proseAnswers)
-            let switchTime = clock.newModelReleaseMicros + SimulationClock.micros(seconds: hydra.pivotDelayHours * 3_600)
-            return make(plan, at: time, origin: memberOrigin, model: time >= switchTime ? Self.newModel : Self.currentModel,
+            let switchTime = clock.newModelReleaseMicros
+                + SimulationClock.micros(seconds: hydra.pivotDelayHours * 3_600)
+            let model = time >= switchTime ? Self.newModel : Self.currentModel
+            return make(plan, at: time, origin: memberOrigin, model: model,
                         messages: [.system(hydra.systemPrompt), .user(prompt)], parameters: parameters,
                         choices: answers, &random)
         }
@@ -564,7 +568,7 @@ struct TrafficGenerator {
     private func mixedSequence(_ random: inout SimulationRandom) -> (Int) -> JSONText {
         let instructions = DistinctPromptSequence(bases: text.instructions, mutations: Mutations.instruction,
                                                   random: &random)
-        let code = DistinctPromptSequence(bases: text.code + text.codingRequests, mutations: Mutations.code,
+        let code = DistinctPromptSequence(bases: text.codeTasks, mutations: Mutations.code,
                                           random: &random)
         let math = mathSequence(&random)
         return { position in
@@ -624,9 +628,12 @@ struct TrafficGenerator {
         ["Work through the problem carefully and show each step.", "Explain your reasoning in detail before answering.",
          "Lay out your thinking step by step, then give the answer.", "Piensa paso a paso y muestra tu razonamiento.",
          "Réfléchis étape par étape et détaille ton raisonnement.",
-         "Denke Schritt für Schritt und erkläre deine Überlegungen.", "请一步一步地思考，并写出完整的推理过程。",
-         "段階的に考え、推論の過程をすべて示してください。", "Пожалуйста, рассуждай шаг за шагом и покажи ход решения.",
-         "단계별로 생각하고 풀이 과정을 자세히 보여 주세요.", "Be thorough and precise.", "Answer as fully as you can."],
+         "Denke Schritt für Schritt und erkläre deine Überlegungen.",
+         "请一步一步地思考，并写出完整的推理过程。",
+         "段階的に考え、推論の過程をすべて示してください。",
+         "Пожалуйста, рассуждай шаг за шагом и покажи ход решения.",
+         "단계별로 생각하고 풀이 과정을 자세히 보여 주세요.",
+         "Be thorough and precise.", "Answer as fully as you can."],
         ["", " Be thorough.", " Give the final answer on its own line.", " Use clear headings where helpful.",
          " Avoid unnecessary repetition."]
     )
@@ -650,7 +657,8 @@ struct TrafficGenerator {
                                          adoption: 0.5, &random)
                 continue
             }
-            let system = JSONText(random.pick(parts.openers) + " " + random.pick(parts.asks) + random.pick(parts.closers))
+            let system = JSONText(random.pick(parts.openers) + " " + random.pick(parts.asks)
+                + random.pick(parts.closers))
             let parameters = RequestParameters(temperature: random.pick([0.6, 0.7, 0.8, 1.0]),
                                                maxTokens: random.pick([2_048, 3_000, 4_096]),
                                                n: random.pick([nil, nil, nil, 2, 3]))

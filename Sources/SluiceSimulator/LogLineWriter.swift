@@ -40,7 +40,8 @@ struct LogLineWriter {
         line.key("startTime"); line.epochSeconds(micros: request.startMicros)
         line.key("endTime"); line.epochSeconds(micros: endMicros)
         line.key("completionStartTime")
-        line.epochSeconds(micros: request.startMicros + min(request.latencyMicros, 150_000 + request.latencyMicros / 20))
+        let firstTokenMicros = min(request.latencyMicros, 150_000 + request.latencyMicros / 20)
+        line.epochSeconds(micros: request.startMicros + firstTokenMicros)
         line.key("response_time"); line.double(Double(request.latencyMicros) / 1_000_000)
         line.key("model"); line.plainString(request.model)
         line.key("metadata")
@@ -58,7 +59,8 @@ struct LogLineWriter {
         line.key("user_agent"); line.string(JSONText(request.userAgent))
         line.key("messages"); appendMessages(request.messages, to: &line)
         line.key("response")
-        appendResponse(request, id: requestID, promptTokens: promptTokens, completionTokens: completionTokens, to: &line)
+        appendResponse(request, id: requestID, promptTokens: promptTokens, completionTokens: completionTokens,
+                       to: &line)
         line.key("model_parameters"); appendParameters(request, to: &line)
         if case .failure(let statusCode, let errorClass, let message) = request.outcome {
             let errorText = JSONText("litellm.\(errorClass): \(errorClass): OpenAIException - \(message)")

@@ -18,6 +18,8 @@ struct PromptTemplate: Sendable {
 struct PreparedText: Sendable {
     let pools: TextPools
     let math: [JSONText]
+    /// The unescaped text of `math`, for making new problems from old ones.
+    let mathSource: [String]
     let code: [JSONText]
     let codingRequests: [JSONText]
     let dialogues: [[JSONText]]
@@ -30,6 +32,12 @@ struct PreparedText: Sendable {
     let documents: [JSONText]
     let snippets: [JSONText]
     let followUps: [JSONText]
+    /// Code stubs and coding requests together, without repeats.
+    let codeTasks: [JSONText]
+    /// Instructions and chat prompts together, without repeats.
+    let openPrompts: [JSONText]
+    /// The hydra's one prompt set: math, instructions and code, without repeats.
+    let hydraPrompts: [JSONText]
     /// Few-shot chain-of-thought block built from the first eight worked examples (what eval harnesses prepend).
     let fewShotBlock: JSONText
     let judgeSystem: JSONText
@@ -47,17 +55,24 @@ struct PreparedText: Sendable {
     init(pools: TextPools, seed: UInt64) {
         self.pools = pools
         var random = SimulationRandom(seed: seed, 0x9E7)
+        // Distinct strings only: a harvester that never repeats itself must not be handed the same text twice.
         func escape(_ items: [String], limit: Int = 6_000) -> [JSONText] {
-            items.map { JSONText($0.count > limit ? String($0.prefix(limit)) : $0) }
+            var seen: Set<String> = []
+            return items.compactMap { item in
+                let text = item.count > limit ? String(item.prefix(limit)) : item
+                return seen.insert(text).inserted ? JSONText(text) : nil
+            }
         }
-        math = escape(pools.mathProblems)
+        var seenMath: Set<String> = []
+        mathSource = pools.mathProblems.filter { seenMath.insert($0).inserted }
+        math = mathSource.map { JSONText($0) }
         code = escape(pools.codeProblems)
         codingRequests = escape(pools.codingRequests, limit: 2_500)
-        dialogues = pools.dialogues.map { escape(Array($0.prefix(8)), limit: 1_500) }
+        dialogues = pools.dialogues.map { $0.prefix(8).map { JSONText(String($0.prefix(1_500))) } }
         chatPrompts = escape(pools.chatPrompts, limit: 2_500)
         roleplay = escape(pools.roleplayPrompts, limit: 2_000)
         instructions = escape(pools.instructions, limit: 2_500)
-        benchmark = pools.benchmarkQuestions.map { escape($0, limit: 2_000) }
+        benchmark = pools.benchmarkQuestions.map { $0.map { JSONText(String($0.prefix(2_000))) } }
         passages = escape(pools.passages, limit: 1_400)
         questions = escape(pools.questions, limit: 600)
         documents = escape(pools.documents, limit: 4_500)
@@ -70,6 +85,9 @@ struct PreparedText: Sendable {
         ])
         let shots = pools.workedExamples.prefix(8).map { "Q: \($0.question)\nA: \($0.answer)\n\n" }.joined()
         fewShotBlock = JSONText(shots)
+        codeTasks = escape(pools.codeProblems + pools.codingRequests, limit: 2_500)
+        openPrompts = escape(pools.instructions + pools.chatPrompts, limit: 2_500)
+        hydraPrompts = escape(pools.mathProblems + pools.instructions + pools.codeProblems, limit: 2_500)
 
         judgeSystem = JSONText(pools.judgeSystemPrompt)
         judgePrompts = pools.judgeItems.map { item in
@@ -85,7 +103,7 @@ struct PreparedText: Sendable {
             var prompts = escape(task.prompts, limit: 2_500)
             // Batch jobs classify a stream of new inputs: continue the template over other short texts.
             let prefix = JSONText(task.prefix), suffix = JSONText(task.suffix)
-            for snippet in pools.snippets.prefix(4_000) {
+            for snippet in pools.snippets.prefix(8_000) {
                 prompts.append(JSONText.join([prefix, JSONText(String(snippet.prefix(600))), suffix]))
             }
             return prompts
@@ -96,8 +114,8 @@ struct PreparedText: Sendable {
         proseAnswers = (0..<300).map { _ in
             let count = random.int(1...3)
             let body = (0..<count).map { _ in String(random.pick(sentences).prefix(280)) }.joined(separator: " ")
-            return JSONText(random.pick(["", "Sure! ", "Great question. ", "Here's an overview:\n\n", "## Overview\n\n"])
-                + body)
+            let opener = random.pick(["", "Sure! ", "Great question. ", "Here's an overview:\n\n", "## Overview\n\n"])
+            return JSONText(opener + body)
         }
         mathAnswers = pools.workedExamples.map { JSONText(String($0.answer.prefix(700))) }
             + [JSONText("Let me work through this carefully.\n\nFirst, identify what is given.")]
@@ -136,19 +154,30 @@ enum Mutations {
         "{base} Give the answer as a numbered list.",
     ].map(PromptTemplate.init)
 
-    static let code: [PromptTemplate] = [
-        "{base}",
-        "Complete the following function.\n\n```python\n{base}```",
-        "Implement the following in Rust, with tests:\n\n{base}",
-        "{base}\n\nAlso explain the time and space complexity.",
-        "Write it in idiomatic Go and add thorough comments:\n\n{base}",
-        "Complete the function below, then write five test cases covering edge cases.\n\n```python\n{base}```",
-        "Translate this to TypeScript and explain each design choice:\n\n{base}",
-        "{base}\n\nOptimise it for very large inputs and explain the trade-offs.",
-        "Implement this in Java 21 using streams where sensible:\n\n{base}",
-        "{base}\n\nProvide two different implementations and compare them.",
-        "Write a C++17 version of this with unit tests:\n\n{base}",
-    ].map(PromptTemplate.init)
+    static let languages = ["Python", "Rust", "Go", "TypeScript", "Java", "C++", "C#", "Kotlin", "Swift", "Ruby"]
+
+    /// Rewrites of a coding task, most of them once per target language.
+    static let code: [PromptTemplate] = {
+        let general = [
+            "{base}",
+            "Complete the following function.\n\n```python\n{base}```",
+            "{base}\n\nAlso explain the time and space complexity.",
+            "Complete the function below, then write five test cases covering edge cases.\n\n```python\n{base}```",
+            "{base}\n\nOptimise it for very large inputs and explain the trade-offs.",
+            "{base}\n\nProvide two different implementations and compare them.",
+        ]
+        let perLanguage = [
+            "Implement the following in {language}, with tests:\n\n{base}",
+            "Write it in idiomatic {language} and add thorough comments:\n\n{base}",
+            "Translate this to {language} and explain each design choice:\n\n{base}",
+            "{base}\n\nGive a {language} version as well, with error handling.",
+            "Solve this in {language}. Walk through the algorithm before the code.\n\n{base}",
+        ]
+        let expanded = perLanguage.flatMap { template in
+            languages.map { template.replacingOccurrences(of: "{language}", with: $0) }
+        }
+        return (general + expanded).map(PromptTemplate.init)
+    }()
 
     static let math: [PromptTemplate] = [
         "{base}",
@@ -169,7 +198,12 @@ enum Mutations {
             digits = ""
         }
         for character in text {
-            if character.isASCII, character.isNumber { digits.append(character) } else { flush(); result.append(character) }
+            if character.isASCII, character.isNumber {
+                digits.append(character)
+            } else {
+                flush()
+                result.append(character)
+            }
         }
         flush()
         return result
@@ -178,7 +212,7 @@ enum Mutations {
 
 /// The k-th distinct prompt of an account: walks a shuffled base pool, then moves to the next mutation, so no prompt
 /// repeats until `bases × mutations` have been sent.
-struct DistinctPromptSequence {
+struct DistinctPromptSequence: Sendable {
     let bases: [JSONText]
     let mutations: [PromptTemplate]
     let order: [Int]

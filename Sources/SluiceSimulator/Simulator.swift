@@ -190,11 +190,15 @@ enum AccountPlanner {
                 case .batchClassifier:
                     plan.requestsPerDay = random.double(800...2_500)
                     plan.ipAddresses = cloudHosts(1)
-                    plan.userAgents = [random.pick(["python-requests/2.32.3", "OpenAI/Python 1.54.3", "Go-http-client/2.0"])]
+                    plan.userAgents = [
+                        random.pick(["python-requests/2.32.3", "OpenAI/Python 1.54.3", "Go-http-client/2.0"]),
+                    ]
                 case .ragApp:
                     plan.requestsPerDay = random.double(800...2_000)
                     plan.ipAddresses = cloudHosts(2, in: ordinal == 0 ? companyBlock : nil)
-                    plan.userAgents = [ordinal == 0 ? "OpenAI/Python 1.54.3" : random.pick(["OpenAI/JS 4.67.3", "axios/1.7.7"])]
+                    plan.userAgents = [
+                        ordinal == 0 ? "OpenAI/Python 1.54.3" : random.pick(["OpenAI/JS 4.67.3", "axios/1.7.7"]),
+                    ]
                 case .summarizer:
                     plan.requestsPerDay = random.double(300...900)
                     plan.ipAddresses = cloudHosts(1, in: ordinal == 0 ? companyBlock : nil)
@@ -222,8 +226,9 @@ enum AccountPlanner {
                     harvesterSetup(perDay: 800...2_000, peakFactor: 2.5)
                     keyCount = 3
                     plan.ipAddresses = (0..<3).map { _ in
-                        ClientPools.address(&random, firstOctets: random.chance(0.5) ? ClientPools.residentialFirstOctets
-                            : ClientPools.rentedServerFirstOctets)
+                        let octets = random.chance(0.5) ? ClientPools.residentialFirstOctets
+                            : ClientPools.rentedServerFirstOctets
+                        return ClientPools.address(&random, firstOctets: octets)
                     }
                     plan.userAgents = [random.pick(ClientPools.browsers), random.pick(ClientPools.sdkClients),
                                        random.pick(ClientPools.sdkClients)]
@@ -236,9 +241,8 @@ enum AccountPlanner {
     }
 
     static func hydraPlan(memberCount: Int, text: PreparedText, _ random: inout SimulationRandom) -> HydraPlan {
-        let bases = text.math + text.instructions + text.code
-        let sequence = DistinctPromptSequence(bases: bases, mutations: Array(Mutations.instruction.prefix(6)),
-                                              random: &random)
+        let sequence = DistinctPromptSequence(bases: text.hydraPrompts,
+                                              mutations: Array(Mutations.instruction.prefix(6)), random: &random)
         return HydraPlan(
             systemPrompt: JSONText("You are a world-class tutor. Read the task carefully, work through it step by step "
                 + "and explain each step of your reasoning clearly before stating the final answer. Be complete."),

@@ -132,7 +132,10 @@ struct CorporaLoader {
             if !turns.isEmpty { pools.dialogues.append(Array(turns)) }
         }
         for object in jsonLines("koala-test-set/koala_test_set.jsonl") {
-            if let prompt = object["prompt"] as? String { pools.chatPrompts.append(prompt); pools.questions.append(prompt) }
+            if let prompt = object["prompt"] as? String {
+                pools.chatPrompts.append(prompt)
+                pools.questions.append(prompt)
+            }
         }
         for name in ["mt_bench_question", "vicuna_bench_question"] {
             for object in jsonLines("fastchat/\(name).jsonl") {
@@ -152,7 +155,9 @@ struct CorporaLoader {
                 let input = (instances.first?["input"] as? String) ?? ""
                 let text = input.isEmpty ? instruction : instruction + "\n\n" + input
                 pools.instructions.append(text)
-                if let output = instances.first?["output"] as? String, output.count > 40 { pools.snippets.append(output) }
+                if let output = instances.first?["output"] as? String, output.count > 40 {
+                    pools.snippets.append(output)
+                }
             }
         }
         pools.instructions += pools.chatPrompts
@@ -174,7 +179,8 @@ struct CorporaLoader {
             ("amazon_polarity_Is_this_review", "Title: Customer feedback\nReview: ",
              "\nIs the review positive or negative?\n", ["Positive", "Negative"]),
             ("app_reviews_convert_to_star_rating",
-             "What would be the ★-rating of this review (★ being the lowest and ★★★★★ being the highest)? \"",
+             "What would be the ★-rating of this review (★ being the lowest and ★★★★★ being the highest)? "
+                + "\"",
              "\"\n", ["★", "★★", "★★★", "★★★★", "★★★★★"]),
             ("trec_fine_grained_open", "What is this question asking for?\n\n", "\n",
              ["Definition", "Individual", "Date", "City", "Other number"]),
@@ -183,7 +189,8 @@ struct CorporaLoader {
             let prompts = jsonLines(folder + spec.file + ".jsonl").compactMap { $0["prompt"] as? String }
             if prompts.isEmpty { continue }
             pools.classifierTasks.append(
-                ClassifierTask(name: spec.file, prompts: prompts, prefix: spec.prefix, suffix: spec.suffix, labels: spec.labels))
+                ClassifierTask(name: spec.file, prompts: prompts, prefix: spec.prefix, suffix: spec.suffix,
+                               labels: spec.labels))
         }
         for object in jsonLines(folder + "adversarial_qa_dbert_based_on.jsonl") {
             guard let prompt = object["prompt"] as? String else { continue }
@@ -212,14 +219,25 @@ struct CorporaLoader {
         let strong = jsonArray("alpaca_eval/results/gpt4/model_outputs.json")
         let weak = jsonArray("alpaca_eval/results/text_davinci_003/model_outputs.json")
         for (position, item) in strong.enumerated() {
-            guard let instruction = item["instruction"] as? String, let output = item["output"] as? String else { continue }
+            guard let instruction = item["instruction"] as? String, let output = item["output"] as? String else {
+                continue
+            }
             pools.instructions.append(instruction)
             pools.chatPrompts.append(instruction)
             if output.count > 1_200 { pools.documents.append(String(output.prefix(4_000))) }
             let other = position < weak.count ? (weak[position]["output"] as? String ?? "") : ""
             pools.judgeItems.append(JudgeItem(instruction: instruction, firstOutput: output, secondOutput: other))
         }
-        let templatePath = "alpaca_eval/src/alpaca_eval/evaluators_configs/alpaca_eval_clf_gpt4_turbo/alpaca_eval_clf.txt"
+        // Sentences of the reference answers: new inputs for the batch classifiers' templates.
+        for item in strong + weak where pools.snippets.count < 8_000 {
+            guard let output = item["output"] as? String else { continue }
+            for sentence in output.components(separatedBy: CharacterSet(charactersIn: "\n.!?")) {
+                let trimmed = sentence.trimmingCharacters(in: .whitespacesAndNewlines)
+                if (60...300).contains(trimmed.count) { pools.snippets.append(trimmed + ".") }
+            }
+        }
+        let templatePath = "alpaca_eval/src/alpaca_eval/evaluators_configs/alpaca_eval_clf_gpt4_turbo/"
+            + "alpaca_eval_clf.txt"
         if let template = text(templatePath),
            let system = template.components(separatedBy: "<|im_start|>system\n").dropFirst().first?
             .components(separatedBy: "<|im_end|>").first,
@@ -264,8 +282,10 @@ struct CorporaLoader {
     private func gzippedText(_ relativePath: String) -> String? {
         let file = root.appendingPathComponent(relativePath)
         guard FileManager.default.fileExists(atPath: file.path) else { return nil }
-        guard let gzip = ["/bin/gzip", "/usr/bin/gzip"].first(where: { FileManager.default.isExecutableFile(atPath: $0) })
-        else { return nil }
+        let candidates = ["/bin/gzip", "/usr/bin/gzip"]
+        guard let gzip = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
+            return nil
+        }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: gzip)
         process.arguments = ["-dc", file.path]

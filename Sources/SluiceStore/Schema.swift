@@ -110,6 +110,19 @@ enum Schema {
                     );
                     """)
         }
+        // Decisions: an expiry is recorded once (so pollers of the blocklist hear of it), audit
+        // lines point at their decision, and both are read by account.
+        migrator.registerMigration("v2") { db in
+            try db.execute(
+                sql: """
+                    ALTER TABLE decisions ADD COLUMN expiry_noted INTEGER NOT NULL DEFAULT 0;
+                    CREATE INDEX decisions_pending_expiry ON decisions(expires_at)
+                        WHERE revoked_at IS NULL AND expiry_noted = 0 AND expires_at IS NOT NULL;
+                    CREATE INDEX decisions_active ON decisions(kind, account) WHERE revoked_at IS NULL;
+                    ALTER TABLE audit_log ADD COLUMN decision_id INTEGER;
+                    CREATE INDEX audit_log_account ON audit_log(account, id);
+                    """)
+        }
         return migrator
     }
 }

@@ -61,16 +61,24 @@ struct Replay: AsyncParsableCommand {
         }
     }
 
-    static func replay(
-        files: [String], options: ConfigOptions, format: String?, accountFields: [String], db: String?, minimum: Level
-    ) async throws -> Summary {
+    /// A finished ingest: the engine over its store, and the temporary folder to remove.
+    struct Run {
+        let engine: Engine
+        let temporary: URL?
+        func cleanUp() { if let temporary { try? FileManager.default.removeItem(at: temporary) } }
+    }
+
+    /// Reads `files` to their end into a store (temporary without `db`) and scores.
+    static func ingest(files: [String], options: ConfigOptions, format: String?, accountFields: [String], db: String?) async throws -> Run {
         var configuration = try options.load()
         for file in files where !FileManager.default.isReadableFile(atPath: file) {
             throw UserError("cannot read \(file): no such file or not readable")
         }
         let base = configuration.sources.first
         let logFormat = format.flatMap(LogFormat.init(rawValue:)) ?? base?.format ?? .litellm
-        let paths = accountFields.isEmpty ? (format == nil ? base?.account : nil) ?? logFormat.defaultAccountPaths : accountFields.map(FieldPath.init)
+        let paths =
+            accountFields.isEmpty
+            ? (format == nil ? base?.account : nil) ?? logFormat.defaultAccountPaths : accountFields.map(FieldPath.init)
         configuration.sources = files.enumerated().map { index, file in
             Configuration.Source(
                 name: files.count == 1 ? "replay" : "replay\(index)", path: file, format: logFormat, account: paths,
@@ -85,15 +93,28 @@ struct Replay: AsyncParsableCommand {
             temporary = directory
             configuration.storePath = directory.appendingPathComponent("sluice.db").path
         }
-        defer { if let temporary { try? FileManager.default.removeItem(at: temporary) } }
-        let engine = try Engine(configuration: configuration, logger: options.logger("sluice.replay"))
-        _ = try await engine.drainAll()
-        let counts = try await engine.store.sourceCounts()
-        let totals = try await engine.store.totals()
+        do {
+            let engine = try Engine(configuration: configuration, logger: options.logger("sluice.replay"))
+            _ = try await engine.drainAll()
+            return Run(engine: engine, temporary: temporary)
+        } catch {
+            if let temporary { try? FileManager.default.removeItem(at: temporary) }
+            throw error
+        }
+    }
+
+    static func replay(
+        files: [String], options: ConfigOptions, format: String?, accountFields: [String], db: String?, minimum: Level
+    ) async throws -> Summary {
+        let run = try await ingest(files: files, options: options, format: format, accountFields: accountFields, db: db)
+        defer { run.cleanUp() }
+        let store = run.engine.store
+        let counts = try await store.sourceCounts()
+        let totals = try await store.totals()
         var flagged: [FlaggedAccount] = []
         var cursor: String?
         repeat {
-            let page = try await engine.store.flagged(minimum: minimum, limit: 1000, cursor: cursor)
+            let page = try await store.flagged(minimum: minimum, limit: 1000, cursor: cursor)
             flagged += page.flagged
             cursor = page.nextCursor
         } while cursor != nil

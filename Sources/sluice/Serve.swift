@@ -47,7 +47,14 @@ struct Serve: AsyncParsableCommand {
         }
         let engine = try Engine(configuration: configuration, logger: logger)
         let api = SluiceAPI(
-            store: engine.store, tailers: engine.tailers, scoring: engine.scoring, configuration: configuration)
+            store: engine.store, tailers: engine.tailers, scoring: engine.scoring, configuration: configuration,
+            logger: logger)
+        do {
+            try await api.prepareDecisions()
+        } catch {
+            throw UserError("cannot load decisions from \(configuration.storePath): \(error)")
+        }
+        await engine.scoring.setAfterPass { assessments in await api.applyPolicy(assessments) }
         let app = Application(
             router: api.buildRouter(),
             configuration: .init(address: .hostname(configuration.server.host, port: configuration.server.port)),
@@ -62,7 +69,10 @@ struct Serve: AsyncParsableCommand {
         let scoring = ScoringService(scoring: engine.scoring, interval: configuration.scoring.interval)
         let group = ServiceGroup(
             configuration: .init(
-                services: [.init(service: tail), .init(service: scoring), .init(service: app)]
+                services: [
+                    .init(service: tail), .init(service: scoring), .init(service: DecisionService(api: api)),
+                    .init(service: app),
+                ]
                     + extraServices.map { .init(service: $0) },
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger))
@@ -72,5 +82,13 @@ struct Serve: AsyncParsableCommand {
             throw UserError("server stopped: \(error)")
         }
         logger.info("stopped cleanly")
+    }
+}
+
+/// Keeps the API's decision snapshot and key map current (expiries, auto-blocks, new keys).
+struct DecisionService: Service {
+    let api: SluiceAPI
+    func run() async throws {
+        await cancelWhenGracefulShutdown { await api.maintainDecisions() }
     }
 }

@@ -10,7 +10,7 @@ struct Sluice: AsyncParsableCommand {
             Start with `sluice demo` for a first look. Run the daemon with `sluice serve --config Config/sluice.yaml`.
             Administer it with `sluicectl`.
             """,
-        subcommands: [Serve.self, Replay.self]
+        subcommands: [Demo.self, Serve.self, Replay.self, Simulate.self, Eval.self]
     )
 }
 

@@ -9,9 +9,12 @@ import SluiceCore
 struct SluiceCtl: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sluicectl",
-        abstract: "Administer a running Sluice: flagged accounts, account detail, status.",
+        abstract: "Administer a running Sluice: flagged accounts, account detail, blocks, allowlist, audit, status.",
         discussion: "The server comes from --server or SLUICE_SERVER (default http://127.0.0.1:8780); the token from --token or SLUICE_TOKEN.",
-        subcommands: [Flagged.self, Show.self, Status.self]
+        subcommands: [
+            Flagged.self, Show.self, Block.self, Unblock.self, Blocks.self, Allow.self, Disallow.self, Allowlist.self,
+            Audit.self, Status.self,
+        ]
     )
 }
 

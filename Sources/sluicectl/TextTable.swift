@@ -56,6 +56,29 @@ enum TextTable {
         return lines.joined(separator: "\n")
     }
 
+    static func decisions(_ decisions: [Decision]) -> String {
+        render(
+            ["ACCOUNT", "KIND", "ID", "BY", "CREATED", "EXPIRES", "REVOKED", "REASON"],
+            decisions.map { d in
+                [
+                    d.account, d.kind.rawValue, "\(d.id)", d.actor, time(d.createdAt), time(d.expiresAt),
+                    d.revokedAt == nil ? "-" : "\(time(d.revokedAt)) by \(d.revokedBy ?? "-")",
+                    d.revokeReason.map { "\(d.reason) (revoked: \($0))" } ?? d.reason,
+                ]
+            })
+    }
+
+    static func audit(_ entries: [AuditEntry]) -> String {
+        render(
+            ["ID", "AT", "ACTOR", "ACTION", "ACCOUNT", "DECISION", "REASON"],
+            entries.map {
+                [
+                    "\($0.id)", time($0.at), $0.actor, $0.action, $0.account ?? "-", $0.decision.map { "\($0)" } ?? "-",
+                    $0.reason ?? "",
+                ]
+            })
+    }
+
     static func status(_ s: StatusReport) -> String {
         var lines = [
             "accounts \(s.accounts)  records \(s.lines)  bad lines \(s.badLines)  "

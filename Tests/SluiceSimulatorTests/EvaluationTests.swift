@@ -109,7 +109,8 @@ import SluiceSimulator
     @Test func reportEncodesWithSnakeCaseKeysAndPrintsATable() throws {
         let (labels, outcomes) = example()
         let report = Evaluation.evaluate(labels: labels, outcomes: outcomes)
-        let object = try #require(try JSONSerialization.jsonObject(with: JSONEncoder().encode(report)) as? [String: Any])
+        let encoded = try JSONEncoder().encode(report)
+        let object = try #require(try JSONSerialization.jsonObject(with: encoded) as? [String: Any])
         for key in ["benign_false_positive_rate", "hydra_flagged_with_cluster", "time_to_detection_single_account",
                     "precision", "recall", "personas"] {
             #expect(object[key] != nil, "missing \(key)")

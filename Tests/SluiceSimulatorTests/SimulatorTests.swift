@@ -44,7 +44,9 @@ private let allPersonas: Set<String> = [
 
 @Suite struct SimulatorTests {
     @Test func sameOptionsGiveIdenticalBytesAndAnotherSeedDoesNot() throws {
-        let first = temporaryDirectory("det-a"), second = temporaryDirectory("det-b"), other = temporaryDirectory("det-c")
+        let first = temporaryDirectory("det-a")
+        let second = temporaryDirectory("det-b")
+        let other = temporaryDirectory("det-c")
         defer { for url in [first, second, other] { try? FileManager.default.removeItem(at: url) } }
         let options = SimulationOptions(days: 1, seed: 7, scale: 0.1)
         let summary = try Simulator.run(options, into: first)
@@ -154,7 +156,9 @@ private let allPersonas: Set<String> = [
             guard let persona = teamID(line).flatMap({ labels.accounts[$0]?.persona }) else { continue }
             byPersona[persona, default: []].append(line)
         }
-        let successes = { (persona: String) in byPersona[persona, default: []].filter { $0["status"] as? String == "success" } }
+        let successes = { (persona: String) in
+            byPersona[persona, default: []].filter { $0["status"] as? String == "success" }
+        }
 
         let judge = successes("llm_judge")
         #expect(!judge.isEmpty && judge.allSatisfy {
@@ -189,7 +193,8 @@ private let allPersonas: Set<String> = [
         let all = byPersona.values.flatMap { $0 }
         #expect(all.contains { ($0["error_str"] as? String)?.contains("RateLimitError") == true })
         let releaseTime = SimulationOptions.defaultStart.timeIntervalSince1970 + 86_400
-        let newModelTimes = all.filter { $0["model"] as? String == "gpt-frontier-2" }.compactMap { $0["startTime"] as? Double }
+        let newModelTimes = all.filter { $0["model"] as? String == "gpt-frontier-2" }
+            .compactMap { $0["startTime"] as? Double }
         #expect(!newModelTimes.isEmpty && newModelTimes.allSatisfy { $0 >= releaseTime })
         #expect(all.allSatisfy { ($0["startTime"] as? Double ?? 0) < releaseTime + 86_400 })
     }

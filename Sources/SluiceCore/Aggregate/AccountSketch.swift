@@ -26,8 +26,18 @@ public struct AccountSketch: Sendable, Equatable {
     public var gapCount: Int64 = 0
     public var gapLogSum: Double = 0
     public var gapLogSquares: Double = 0
+    /// Novelty per day for the last days seen (day number, sampled prompts, new ones): a
+    /// harvester keeps bringing new prompts every day, an eval harness re-sends its set.
+    public var recentDays: [DayNovelty] = []
+
+    public struct DayNovelty: Sendable, Equatable {
+        public var day: Int32
+        public var sampled: Int32
+        public var novel: Int32
+    }
 
     public static let seenPromptCapacity = 512
+    public static let recentDayCapacity = 8
 
     public init() {}
 
@@ -57,6 +67,14 @@ public struct AccountSketch: Sendable, Equatable {
                     seenPromptsNext = (seenPromptsNext + 1) % Self.seenPromptCapacity
                 }
             }
+            let today = Int32((time / 86400).rounded(.down))
+            if let last = recentDays.indices.last, recentDays[last].day == today {
+                recentDays[last].sampled += 1
+                if !seen { recentDays[last].novel += 1 }
+            } else if recentDays.last.map({ today > $0.day }) ?? true {
+                recentDays.append(DayNovelty(day: today, sampled: 1, novel: seen ? 0 : 1))
+                if recentDays.count > Self.recentDayCapacity { recentDays.removeFirst() }
+            }
         }
         let repeatedTemplate = templates.contains(features.templateHash)
         templates.add(features.templateHash)
@@ -80,6 +98,46 @@ public struct AccountSketch: Sendable, Equatable {
         return Observation(novel: novel, repeatedTemplate: repeatedTemplate)
     }
 
+    /// Adds another sketch's evidence (a cluster's members, summed). Order-dependent parts
+    /// (the seen-prompt sample, inter-arrival moments) are combined approximately.
+    public mutating func merge(_ other: AccountSketch) {
+        let base = (firstSeen / 86400).rounded(.down)
+        let otherBase = (other.firstSeen / 86400).rounded(.down)
+        firstSeen = min(firstSeen, other.firstSeen)
+        lastSeen = max(lastSeen, other.lastSeen)
+        distinctPrompts.merge(other.distinctPrompts)
+        for e in other.templates.entries { templates.add(e.key, count: e.count) }
+        for e in other.systemPrompts.entries { systemPrompts.add(e.key, count: e.count) }
+        for e in other.models.entries { models.add(e.key, count: e.count) }
+        for m in other.networks.members { networks.insert(m) }
+        for m in other.userAgents.members { userAgents.insert(m) }
+        for m in other.apiKeys.members { apiKeys.insert(m) }
+        endUsers.merge(other.endUsers)
+        for h in 0..<24 { hourOfDay[h] += other.hourOfDay[h] }
+        // Re-base both day bitmaps on the earlier first day.
+        let newBase = (firstSeen / 86400).rounded(.down)
+        var days = [UInt64](repeating: 0, count: 8)
+        for (bits, start) in [(activeDays, base), (other.activeDays, otherBase)] where start.isFinite {
+            for d in 0..<512 where bits[d / 64] & (1 << UInt64(d % 64)) != 0 {
+                let shifted = d + Int(start - newBase)
+                if shifted >= 0 && shifted < 512 { days[shifted / 64] |= 1 << UInt64(shifted % 64) }
+            }
+        }
+        activeDays = days
+        gapCount += other.gapCount
+        gapLogSum += other.gapLogSum
+        gapLogSquares += other.gapLogSquares
+        lastArrival = max(lastArrival, other.lastArrival)
+        var byDay: [Int32: DayNovelty] = [:]
+        for d in recentDays + other.recentDays {
+            var entry = byDay[d.day] ?? DayNovelty(day: d.day, sampled: 0, novel: 0)
+            entry.sampled += d.sampled
+            entry.novel += d.novel
+            byDay[d.day] = entry
+        }
+        recentDays = Array(byDay.values.sorted { $0.day < $1.day }.suffix(Self.recentDayCapacity))
+    }
+
     public var activeDayCount: Int { activeDays.reduce(0) { $0 + $1.nonzeroBitCount } }
     public var activeHourCount: Int { hourOfDay.filter { $0 > 0 }.count }
 
@@ -90,6 +148,19 @@ public struct AccountSketch: Sendable, Equatable {
         return (max(0, gapLogSquares / Double(gapCount) - mean * mean)).squareRoot()
     }
 
+    /// Share of new prompts over the most recent days with at least `minimum` sampled prompts
+    /// (the latest day alone when it has enough), nil without enough samples.
+    public func recentNovelty(minimum: Int32 = 16) -> Double? {
+        var sampled: Int32 = 0
+        var novel: Int32 = 0
+        for day in recentDays.reversed() {
+            sampled += day.sampled
+            novel += day.novel
+            if sampled >= minimum { break }
+        }
+        return sampled >= minimum ? Double(novel) / Double(sampled) : nil
+    }
+
     /// Median inter-arrival gap, approximated by the geometric mean of gaps.
     public var typicalGap: Double? { gapCount > 0 ? exp(gapLogSum / Double(gapCount)) : nil }
 }
@@ -97,7 +168,7 @@ public struct AccountSketch: Sendable, Equatable {
 // MARK: - Binary encoding
 
 extension AccountSketch {
-    static let formatVersion: UInt8 = 1
+    static let formatVersion: UInt8 = 2
 
     public func encoded() -> [UInt8] {
         var w = ByteWriter()
@@ -127,6 +198,12 @@ extension AccountSketch {
         w.i64(gapCount)
         w.f64(gapLogSum)
         w.f64(gapLogSquares)
+        w.u32(UInt32(recentDays.count))
+        for d in recentDays {
+            w.u32(UInt32(bitPattern: d.day))
+            w.u32(UInt32(bitPattern: d.sampled))
+            w.u32(UInt32(bitPattern: d.novel))
+        }
         return w.buffer
     }
 
@@ -172,6 +249,14 @@ extension AccountSketch {
         gapCount = try r.i64()
         gapLogSum = try r.f64()
         gapLogSquares = try r.f64()
+        let dayCount = Int(try r.u32())
+        guard dayCount <= Self.recentDayCapacity else { throw SketchDecodingError() }
+        for _ in 0..<dayCount {
+            recentDays.append(
+                DayNovelty(
+                    day: Int32(bitPattern: try r.u32()), sampled: Int32(bitPattern: try r.u32()),
+                    novel: Int32(bitPattern: try r.u32())))
+        }
     }
 }
 

@@ -2,7 +2,7 @@
 /// days and totals, and several writers can merge them (`SET n = t.n + excluded.n`).
 public enum Counter: Int, CaseIterable, Sendable {
     case requests, answers, errors, rateLimited, promptTokens, completionTokens
-    case singleShot, reasoning, logprobs, highTopLogprobs, multiSample, hotMultiSample
+    case singleShot, reasoning, logprobs, highTopLogprobs, multiSample, hotMultiSample, greedy
     case hitMaxTokens, longOutput, tinyOutput, toolUse, systemPrompt
     case math, code, agentic, judge, chat
     case sampledPrompts, novelPrompts, topTemplateHits
@@ -22,6 +22,7 @@ public enum Counter: Int, CaseIterable, Sendable {
         case .highTopLogprobs: return "high_top_logprobs"
         case .multiSample: return "multi_sample"
         case .hotMultiSample: return "hot_multi_sample"
+        case .greedy: return "greedy"
         case .hitMaxTokens: return "hit_max_tokens"
         case .longOutput: return "long_output"
         case .tinyOutput: return "tiny_output"
@@ -83,6 +84,7 @@ extension Counters {
         if record.topLogprobs >= 10 { c[.highTopLogprobs] = 1 }
         if record.n > 1 { c[.multiSample] = 1 }
         if record.n > 1 && (record.temperature ?? 1) >= 0.7 { c[.hotMultiSample] = 1 }
+        if record.temperature == 0 { c[.greedy] = 1 }
         if features.hitMaxTokens && record.status < 400 { c[.hitMaxTokens] = 1 }
         let perAnswer = record.completionTokens / max(1, record.n)
         if perAnswer >= 600 { c[.longOutput] = 1 }

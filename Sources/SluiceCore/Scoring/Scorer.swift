@@ -4,20 +4,22 @@ import Foundation
 ///
 /// No single signal separates a harvester from a heavy legitimate user, so the score is built
 /// from the shape that bulk output extraction needs all at once — single-shot requests, answers
-/// far longer than the prompts, prompts that keep being new — raised by elicitation (reasoning,
-/// sampling, logprobs, capability focus) and by volume relative to the population.
+/// far longer than their prompts, prompts that keep being new — raised by elicitation
+/// (reasoning, rejection sampling, logprobs, capability focus) and by volume and machine timing
+/// relative to the population. Linked accounts are scored again as one, so a hydra whose
+/// members each stay small is seen whole; end users are scored inside their account.
 public struct Scorer: Sendable {
     public var policy: ScoringPolicy
+    public var clustering = Clustering()
 
     public init(policy: ScoringPolicy = ScoringPolicy()) { self.policy = policy }
 
     /// Derived per-account measures, the inputs of the signals.
     struct Measures {
         var requests: Double
-        var spanDays: Double
         var completionPerDay: Double
+        var requestsPerDay: Double
         var perAnswerCompletion: Double
-        var promptPerRequest: Double
         var outputRatio: Double
         var singleShot: Double
         var longOutput: Double
@@ -29,134 +31,221 @@ public struct Scorer: Sendable {
         var highTopLogprobs: Double
         var tinyOutput: Double
         var capability: Double
-        var templated: Double
+        var rateLimited: Double
         var activeHours: Int
+        var gapSpread: Double?
 
         init(_ p: AccountProfile) {
             let t = p.totals
             requests = Double(t[.requests])
-            // Rates over at least six hours, so a first burst is not extrapolated to a day.
-            let span = max(p.sketch.lastSeen - p.sketch.firstSeen, 6 * 3600)
-            spanDays = span / 86400
+            // Rates over at least six hours, so a first burst is not extrapolated to a whole day.
+            let spanDays = max(p.sketch.lastSeen - p.sketch.firstSeen, 6 * 3600) / 86400
             completionPerDay = Double(t[.completionTokens]) / spanDays
+            requestsPerDay = requests / spanDays
             perAnswerCompletion = Double(t[.completionTokens]) / Double(max(t[.answers], 1))
-            promptPerRequest = Double(t[.promptTokens]) / max(requests, 1)
+            let promptPerRequest = Double(t[.promptTokens]) / max(requests, 1)
             outputRatio = perAnswerCompletion / max(promptPerRequest, 1)
             singleShot = t.share(.singleShot)
             longOutput = t.share(.longOutput)
             hitMaxTokens = t.share(.hitMaxTokens)
-            novelty = t[.sampledPrompts] >= 16 ? Double(t[.novelPrompts]) / Double(t[.sampledPrompts]) : nil
+            let allTime = t[.sampledPrompts] >= 16 ? Double(t[.novelPrompts]) / Double(t[.sampledPrompts]) : nil
+            novelty = p.sketch.recentNovelty() ?? allTime
             distinctPrompts = p.sketch.distinctPrompts.estimate
             reasoning = t.share(.reasoning)
             hotMultiSample = t.share(.hotMultiSample)
             highTopLogprobs = t.share(.highTopLogprobs)
             tinyOutput = t.share(.tinyOutput)
             capability = Double(t[.math] + t[.code]) / max(requests, 1)
-            templated = t.share(.topTemplateHits)
+            rateLimited = t.share(.rateLimited)
             activeHours = p.sketch.activeHourCount
+            gapSpread = p.sketch.gapSpread
         }
     }
 
-    /// Scores every profile. End-user entities are scored too; a flagged end user raises its account.
+    /// The population an account is compared with: accounts with enough traffic to compare.
+    struct Population {
+        var completionPerDay: [Double]
+        var requestsPerDay: [Double]
+
+        init(_ measures: [Measures]) {
+            completionPerDay = measures.map(\.completionPerDay).sorted()
+            requestsPerDay = measures.map(\.requestsPerDay).sorted()
+        }
+    }
+
+    /// Scores every profile, accounts and end users alike, then clusters and end users raise their accounts.
     public func assess(_ profiles: [AccountProfile]) -> [Assessment] {
         let measures = profiles.map(Measures.init)
-        // The population: accounts with enough traffic to compare.
-        let population = zip(profiles, measures).filter { $0.0.parent == nil && $0.1.requests >= 20 }.map(\.1)
-        let volumes = population.map(\.completionPerDay).sorted()
-
-        var results: [Assessment] = []
-        results.reserveCapacity(profiles.count)
-        for (profile, m) in zip(profiles, measures) {
-            results.append(assess(profile, m, volumes: volumes))
-        }
-        return rollUpEndUsers(results, profiles: profiles)
+        let population = Population(
+            zip(profiles, measures).filter { $0.0.parent == nil && $0.1.requests >= 20 }.map(\.1))
+        var results = zip(profiles, measures).map { assess($0, $1, population: population) }
+        applyClusters(&results, profiles: profiles, population: population)
+        rollUpEndUsers(&results, profiles: profiles)
+        return results
     }
 
-    func assess(_ profile: AccountProfile, _ m: Measures, volumes: [Double]) -> Assessment {
+    func assess(_ profile: AccountProfile, _ m: Measures, population: Population) -> Assessment {
         var reasons: [Reason] = []
-        let volumeRank = percentile(of: m.completionPerDay, in: volumes)
 
-        // The extraction shape.
+        // The extraction shape: all three at once.
         let single = ramp(m.singleShot, 0.6, 0.95)
         let long = max(ramp(m.longOutput, 0.15, 0.5), ramp(m.hitMaxTokens, 0.1, 0.4)) * ramp(m.outputRatio, 1, 4)
-        let novel = m.novelty.map { ramp($0, 0.5, 0.9) * ramp(m.distinctPrompts, 50, 500) } ?? 0
+        let novel = m.novelty.map { ramp($0, 0.5, 0.9) * ramp(m.distinctPrompts, 50, 400) } ?? 0
         let shape = cbrt(single * long * novel)
+        let relevant = shape > 0.25
 
         if long > 0.3 {
             reasons.append(
                 Reason(
                     code: "long_answers",
                     summary: "answers average \(Int(m.perAnswerCompletion)) tokens, \(format(m.outputRatio))× the prompt; "
-                        + "\(pct(m.longOutput)) long, \(pct(m.hitMaxTokens)) hit max_tokens",
+                        + "\(pct(m.longOutput)) over 600 tokens, \(pct(m.hitMaxTokens)) hit max_tokens",
                     value: long))
         }
         if novel > 0.3, let novelty = m.novelty {
             reasons.append(
                 Reason(
                     code: "novelty",
-                    summary: "\(pct(novelty)) of prompts never sent before by this account, "
-                        + "~\(Int(m.distinctPrompts)) distinct prompts",
+                    summary: "\(pct(novelty)) of recent prompts never sent before by this account, "
+                        + "~\(Int(m.distinctPrompts)) distinct prompts in all",
                     value: novel))
         }
-        if single > 0.3 && shape > 0.2 {
+        if single > 0.3 && relevant {
             reasons.append(Reason(code: "single_shot", summary: "\(pct(m.singleShot)) single-shot requests", value: single))
         }
 
-        // Elicitation: what a student model wants from a teacher.
+        // Elicitation: what a student model wants from its teacher.
         let reasoning = ramp(m.reasoning, 0.15, 0.6)
         let sampling = ramp(m.hotMultiSample, 0.1, 0.5)
         let logprobs = ramp(m.highTopLogprobs, 0.1, 0.5) * (1 - m.tinyOutput)
         let capability = ramp(m.capability, 0.4, 0.8)
         if reasoning > 0.3 {
             reasons.append(
-                Reason(code: "reasoning_elicitation", summary: "\(pct(m.reasoning)) of requests ask for step-by-step reasoning", value: reasoning))
+                Reason(
+                    code: "reasoning_elicitation", summary: "\(pct(m.reasoning)) of requests ask for step-by-step reasoning",
+                    value: reasoning))
         }
         if sampling > 0.3 {
             reasons.append(
-                Reason(code: "rejection_sampling", summary: "\(pct(m.hotMultiSample)) of requests ask n>1 samples at high temperature", value: sampling))
+                Reason(
+                    code: "rejection_sampling",
+                    summary: "\(pct(m.hotMultiSample)) of requests ask n>1 samples at temperature ≥ 0.7", value: sampling))
         }
         if logprobs > 0.3 {
             reasons.append(
-                Reason(code: "logprob_harvest", summary: "\(pct(m.highTopLogprobs)) of requests ask top_logprobs ≥ 10 on full answers", value: logprobs))
+                Reason(
+                    code: "logprob_harvest",
+                    summary: "\(pct(m.highTopLogprobs)) of requests ask top_logprobs ≥ 10 on full answers", value: logprobs))
         }
-        if capability > 0.3 && shape > 0.2 {
-            reasons.append(Reason(code: "capability_focus", summary: "\(pct(m.capability)) of requests are math or code", value: capability))
+        if capability > 0.3 && relevant {
+            reasons.append(
+                Reason(code: "capability_focus", summary: "\(pct(m.capability)) of requests are math or code", value: capability))
         }
         let elicitation = max(reasoning, sampling, logprobs, 0.6 * capability)
 
+        // Scale and machine timing, relative to the population.
+        let volumeRank = percentile(of: m.completionPerDay, in: population.completionPerDay)
         let volume = ramp(volumeRank, 0.5, 0.95)
-        if volume > 0.3 && shape > 0.2 {
+        if volume > 0.3 && relevant {
             reasons.append(
                 Reason(
                     code: "output_volume",
                     summary: "completion tokens per day \(compact(m.completionPerDay)), above \(pct(volumeRank)) of accounts",
                     value: volume))
         }
+        let roundTheClock = ramp(Double(m.activeHours), 16, 23)
+        let regular = m.gapSpread.map { ramp(2.5 - $0, 0, 1.5) } ?? 0
+        let machine = roundTheClock * max(regular, 0.5)
+        if machine > 0.4 && relevant {
+            reasons.append(
+                Reason(
+                    code: "machine_timing",
+                    summary: "active \(m.activeHours) hours of 24"
+                        + (m.gapSpread.map { String(format: ", regular arrivals (log-gap spread %.2f)", $0) } ?? ""),
+                    value: machine))
+        }
+        let rateLimit = ramp(m.rateLimited, 0.02, 0.15)
+        if rateLimit > 0.3 && relevant {
+            reasons.append(
+                Reason(code: "rate_limit_riding", summary: "\(pct(m.rateLimited)) of requests hit the rate limit (429)", value: rateLimit))
+        }
 
-        var score = shape * (0.55 + 0.25 * elicitation + 0.2 * volume)
-        score = min(1, max(0, score))
+        let pressure = max(volume, machine, rateLimit)
+        let score = min(1, max(0, shape * (0.55 + 0.25 * elicitation + 0.2 * pressure)))
         reasons.sort { $0.value > $1.value }
-        let level = policy.level(for: score, requests: profile.totals[.requests])
-        return Assessment(account: profile.id, score: score, level: level, reasons: reasons)
+        return Assessment(
+            account: profile.id, score: score, level: policy.level(for: score, requests: profile.totals[.requests]),
+            reasons: reasons)
+    }
+
+    /// Scores each cluster as one account; members of a harvesting cluster are flagged with the
+    /// reason `cluster` even when each stays under the per-account evidence threshold.
+    func applyClusters(_ results: inout [Assessment], profiles: [AccountProfile], population: Population) {
+        let clusters = clustering.clusters(profiles)
+        guard !clusters.isEmpty else { return }
+        var members: [String: [Int]] = [:]
+        for (i, profile) in profiles.enumerated() {
+            if let cluster = clusters[profile.id] { members[cluster, default: []].append(i) }
+        }
+        for (cluster, indices) in members {
+            let combined = Clustering.combined(indices.map { profiles[$0] }, id: cluster)
+            let verdict = assess(combined, Measures(combined), population: population)
+            let sharedBy = Self.sharedEvidence(indices.map { profiles[$0].sketch })
+            for i in indices {
+                results[i].cluster = cluster
+                guard verdict.level >= .review else { continue }
+                let reason = Reason(
+                    code: "cluster",
+                    summary: "one of \(indices.count) linked accounts (\(sharedBy)); together \(verdict.reasons.prefix(3).map(\.code).joined(separator: ", ")), "
+                        + "\(compact(Double(combined.totals[.requests]))) requests, cluster score \(format(verdict.score))",
+                    value: verdict.score)
+                results[i].reasons.insert(reason, at: 0)
+                if verdict.score > results[i].score { results[i].score = verdict.score }
+                results[i].level = max(results[i].level, verdict.level)
+            }
+        }
+    }
+
+    /// What the members of a cluster have in common, in words.
+    static func sharedEvidence(_ sketches: [AccountSketch]) -> String {
+        func common(_ sets: [[UInt64]]) -> Bool {
+            guard var shared = sets.first.map(Set.init) else { return false }
+            for set in sets.dropFirst() {
+                let overlap = shared.intersection(set)
+                if overlap.isEmpty { return false }
+                shared = overlap
+            }
+            return true
+        }
+        var parts: [String] = []
+        if common(sketches.map(\.networks.members)) { parts.append("network") }
+        if common(sketches.map(\.userAgents.members)) { parts.append("user agent") }
+        if common(sketches.map { $0.systemPrompts.entries.map(\.key) }) { parts.append("system prompt") }
+        if common(sketches.map { $0.templates.entries.map(\.key) }) { parts.append("template") }
+        return parts.isEmpty ? "overlapping networks, agents and prompts" : "sharing " + parts.joined(separator: ", ")
     }
 
     /// An account inherits the worst of its end users, with the reason `end_user`.
-    func rollUpEndUsers(_ assessments: [Assessment], profiles: [AccountProfile]) -> [Assessment] {
+    func rollUpEndUsers(_ results: inout [Assessment], profiles: [AccountProfile]) {
         var index: [String: Int] = [:]
-        for (i, a) in assessments.enumerated() where profiles[i].parent == nil { index[a.account] = i }
-        var result = assessments
-        for (i, a) in assessments.enumerated() {
-            guard let parent = profiles[i].parent, let p = index[parent], a.level >= .review else { continue }
-            if a.score > result[p].score {
-                let endUser = String(a.account.dropFirst(parent.count + 2))
-                result[p].score = a.score
-                result[p].level = max(result[p].level, a.level)
-                result[p].reasons.insert(
-                    Reason(code: "end_user", summary: "end user \(endUser) looks like harvesting (score \(format(a.score)))", value: a.score),
-                    at: 0)
-            }
+        for (i, profile) in profiles.enumerated() where profile.parent == nil { index[profile.id] = i }
+        var flaggedUsers: [Int: [Int]] = [:]
+        for (i, profile) in profiles.enumerated() {
+            guard let parent = profile.parent, let p = index[parent], results[i].level >= .review else { continue }
+            flaggedUsers[p, default: []].append(i)
         }
-        return result
+        for (p, users) in flaggedUsers {
+            let worst = users.max { results[$0].score < results[$1].score }!
+            let endUser = profiles[worst].id.dropFirst((profiles[p].id).count + 2)
+            let reason = Reason(
+                code: "end_user",
+                summary: "\(users.count) end user\(users.count == 1 ? "" : "s") look like harvesting; worst \(endUser) "
+                    + "(score \(format(results[worst].score)): \(results[worst].reasons.prefix(3).map(\.code).joined(separator: ", ")))",
+                value: results[worst].score)
+            results[p].reasons.insert(reason, at: 0)
+            results[p].score = max(results[p].score, results[worst].score)
+            results[p].level = max(results[p].level, results[worst].level)
+        }
     }
 }
 

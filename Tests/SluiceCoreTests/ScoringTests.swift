@@ -1,0 +1,161 @@
+import Testing
+
+@testable import SluiceCore
+
+/// Builds a profile by feeding requests through the real feature extraction and aggregation.
+struct ProfileBuilder {
+    var totals = Counters()
+    var sketch = AccountSketch()
+    let id: String
+
+    init(_ id: String) { self.id = id }
+
+    mutating func add(_ record: RequestRecord) {
+        let features = RequestFeatures(record)
+        let observation = sketch.absorb(record, features)
+        totals += Counters.of(record, features, novel: observation.novel, topTemplate: observation.repeatedTemplate)
+    }
+
+    var profile: AccountProfile { AccountProfile(id: id, totals: totals, sketch: sketch) }
+}
+
+let day0 = 1_795_564_800.0
+
+/// A single-shot harvester: distinct questions, a reasoning system prompt, long answers.
+func harvester(_ id: String, requests: Int, ip: String = "198.51.100.7", agent: String = "python-httpx/0.27", offset: Int = 0) -> AccountProfile {
+    var b = ProfileBuilder(id)
+    for i in 0..<requests {
+        b.add(
+            RequestRecord(
+                time: day0 + Double(i) * 40, account: id, ip: ip, userAgent: agent, promptTokens: 60,
+                completionTokens: 900 + (i % 7) * 50, temperature: 0.9, maxTokens: 1024,
+                messages: [
+                    ChatMessage(role: "system", text: "You are an expert tutor. Think step by step and show your full reasoning."),
+                    ChatMessage(role: "user", text: "Problem \(i + offset): a train leaves station \(i + offset) at \(i % 12) o'clock; how far has it gone?"),
+                ]))
+    }
+    return b.profile
+}
+
+/// An evaluation harness: the same few-shot benchmark prompts, temperature 0, run on several days.
+func evalHarness(_ id: String, runs: Int, items: Int) -> AccountProfile {
+    var b = ProfileBuilder(id)
+    let shots = String(repeating: "Q: a worked example question. A: let's think step by step ... the answer is 4.\n", count: 8)
+    for run in 0..<runs {
+        for i in 0..<items {
+            b.add(
+                RequestRecord(
+                    time: day0 + Double(run) * 86400 + Double(i) * 3, account: id, ip: "192.0.2.10", userAgent: "lm-eval/0.4",
+                    promptTokens: 900, completionTokens: 180, temperature: 0, maxTokens: 256,
+                    messages: [ChatMessage(role: "user", text: shots + "Q: benchmark item \(i). A:")]))
+        }
+    }
+    return b.profile
+}
+
+/// A judge: max_tokens 1 with logprobs over new answers.
+func judge(_ id: String, requests: Int) -> AccountProfile {
+    var b = ProfileBuilder(id)
+    for i in 0..<requests {
+        b.add(
+            RequestRecord(
+                time: day0 + Double(i) * 20, account: id, promptTokens: 700, completionTokens: 1, temperature: 0, maxTokens: 1,
+                logprobs: true, topLogprobs: 5,
+                messages: [ChatMessage(role: "user", text: "Which response is better, (a) or (b)? Output (a): answer \(i). Output (b): answer \(i * 7).")]))
+    }
+    return b.profile
+}
+
+/// A chat user: multi-turn conversations in the daytime.
+func chatUser(_ id: String, conversations: Int) -> AccountProfile {
+    var b = ProfileBuilder(id)
+    for c in 0..<conversations {
+        var messages: [ChatMessage] = []
+        for turn in 0..<4 {
+            messages.append(ChatMessage(role: "user", text: "conversation \(c) question \(turn) about my garden"))
+            b.add(
+                RequestRecord(
+                    time: day0 + Double(c) * 900 + Double(turn) * 60, account: id, promptTokens: 40 + turn * 300,
+                    completionTokens: 250, messages: messages))
+            messages.append(ChatMessage(role: "assistant", text: "an answer"))
+        }
+    }
+    return b.profile
+}
+
+@Suite struct ScoringTests {
+    @Test func flagsAHarvesterWithItsReasonsAndLeavesHeavyBenignUsersAlone() throws {
+        let profiles = [
+            harvester("harvester", requests: 1500), evalHarness("eval", runs: 3, items: 500), judge("judge", requests: 3000),
+            chatUser("chat", conversations: 100),
+        ]
+        let results = Dictionary(uniqueKeysWithValues: Scorer().assess(profiles).map { ($0.account, $0) })
+        let h = try #require(results["harvester"])
+        #expect(h.level >= .review)
+        let codes = Set(h.reasons.map(\.code))
+        #expect(codes.isSuperset(of: ["long_answers", "novelty", "single_shot", "reasoning_elicitation"]))
+        #expect(h.reasons.allSatisfy { !$0.summary.isEmpty && (0...1).contains($0.value) })
+        for benign in ["eval", "judge", "chat"] {
+            #expect(results[benign]!.level < .review, "\(benign) scored \(results[benign]!.score)")
+        }
+    }
+
+    @Test func tooLittleEvidenceIsAtMostWatch() throws {
+        let result = try #require(Scorer().assess([harvester("small", requests: 60)]).first)
+        #expect(result.level <= .watch)
+    }
+
+    @Test func linksAHydraAndFlagsEveryMemberWithClusterReason() throws {
+        // Thirty small accounts from one network and client, one prompt set split between them.
+        var profiles = (0..<30).map { harvester("member\($0)", requests: 40, ip: "203.0.113.\($0 + 1)", offset: $0 * 1000) }
+        profiles += (0..<10).map { chatUser("chat\($0)", conversations: 20) }
+        let results = Scorer().assess(profiles)
+        let members = results.filter { $0.account.hasPrefix("member") }
+        #expect(members.allSatisfy { $0.level >= .review && $0.reasons.first?.code == "cluster" })
+        #expect(Set(members.compactMap(\.cluster)).count == 1)
+        #expect(results.filter { $0.account.hasPrefix("chat") }.allSatisfy { $0.level < .review })
+    }
+
+    @Test func unrelatedAccountsOnACommonClientAreNotClustered() {
+        // Same user agent, different networks, prompts and schedules: one kind of evidence only.
+        var profiles: [AccountProfile] = []
+        for i in 0..<20 {
+            var b = ProfileBuilder("acct\(i)")
+            for j in 0..<50 {
+                b.add(
+                    RequestRecord(
+                        time: day0 + Double(i * 3600 + j * 30), account: "acct\(i)", ip: "10.\(i).0.1", userAgent: "openai-python/1.50",
+                        promptTokens: 100, completionTokens: 100,
+                        messages: [ChatMessage(role: "user", text: "account \(i) asks thing \(j) of its own kind")]))
+            }
+            profiles.append(b.profile)
+        }
+        #expect(Clustering().clusters(profiles).isEmpty)
+    }
+
+    @Test func anAccountInheritsItsHarvestingEndUser() throws {
+        let reseller = harvester("reseller::eu-42", requests: 800)
+        var parent = ProfileBuilder("reseller")
+        for record in (0..<800).map({ i in RequestRecord(time: day0 + Double(i) * 40, account: "reseller", promptTokens: 60, completionTokens: 900, messages: [ChatMessage(role: "user", text: "q\(i)")]) }) {
+            parent.add(record)
+        }
+        var chat = chatUser("reseller-chat", conversations: 300).totals
+        chat += parent.totals
+        let profiles = [
+            AccountProfile(id: "reseller", totals: chat, sketch: parent.sketch),
+            AccountProfile(id: reseller.id, parent: "reseller", totals: reseller.totals, sketch: reseller.sketch),
+        ]
+        let results = Scorer().assess(profiles)
+        let account = try #require(results.first { $0.account == "reseller" })
+        #expect(account.level >= .review)
+        #expect(account.reasons.first?.code == "end_user")
+    }
+
+    @Test func levelsFollowThePolicy() {
+        let policy = ScoringPolicy(watch: 0.3, review: 0.5, block: 0.7, minimumRequests: 10)
+        #expect(policy.level(for: 0.29, requests: 100) == .none)
+        #expect(policy.level(for: 0.5, requests: 100) == .review)
+        #expect(policy.level(for: 0.9, requests: 100) == .block)
+        #expect(policy.level(for: 0.9, requests: 5) == .watch)
+    }
+}
