@@ -89,10 +89,11 @@ let package = Package(
         ),
         .testTarget(
             name: "SluiceIngestTests",
-            dependencies: ["SluiceCore", "SluiceStore", "SluiceIngest", .product(name: "Logging", package: "swift-log")]
+            dependencies: ["SluiceCore", "SluiceStore", "SluiceIngest", .product(name: "Logging", package: "swift-log"), .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .testTarget(name: "SluiceSimulatorTests", dependencies: ["SluiceSimulator"]),
         .testTarget(name: "EndToEndTests", dependencies: ["SluiceCore"]),
+        .testTarget(name: "SluiceServerTests", dependencies: ["SluiceServer", "SluiceCore", "SluiceStore", "SluiceIngest", .product(name: "Hummingbird", package: "hummingbird"), .product(name: "Logging", package: "swift-log")]),
     ],
     swiftLanguageModes: [.v6]
 )

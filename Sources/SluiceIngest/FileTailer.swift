@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import ServiceLifecycle
 import SluiceCore
 import SluiceStore
 import Synchronization
@@ -14,11 +15,13 @@ import Synchronization
 /// batch, and commits each batch with its new offset in one transaction.
 ///
 /// Files are known by device and inode, so a file renamed by rotation keeps its place; an open
-/// descriptor is kept, so a rotated file is drained even when the glob no longer matches its
-/// new name. A fingerprint of the first bytes catches truncation and reused inodes.
+/// descriptor is kept, so a rotated or deleted file is drained even when the glob no longer
+/// matches it. A fingerprint of the first bytes catches truncation and reused inodes, and tells
+/// a `copytruncate` copy from a new file: the copy continues where the original was read to.
+/// Several files are read round-robin, one bounded batch each, so a busy file cannot starve a quiet one.
 public final class FileTailer: @unchecked Sendable {
-    // @unchecked: all mutable state is touched only from `poll`, which one task calls at a time;
-    // what other tasks read is published through `snapshot`.
+    // @unchecked: the mutable state is touched only from `poll`, which one task calls at a time;
+    // what other tasks read is published through `published`, `health` and `watched`.
     public let source: Configuration.Source
     let parser: LogParser
     let store: SQLiteStore
@@ -26,26 +29,72 @@ public final class FileTailer: @unchecked Sendable {
     let logger: Logger
     var files: [String: TailedFile] = [:]
     var checkpoints: [String: Checkpoint] = [:]
+    /// When a checkpoint's file was last seen; checkpoints unseen for `checkpointRetention` are forgotten.
+    var untrackedSince: [String: Double] = [:]
     var firstScan = true
+    /// `start_at: end` applies only to a source that has never been read: after that, every new
+    /// file is read from its beginning, so nothing written while Sluice was down is skipped.
+    var sourceIsNew = false
     let published = Mutex<[SourceStatus]>([])
+    let health = Mutex<String?>(nil)
+    let watched = Mutex<Set<String>>([])
+
+    /// Seconds a rotated or deleted file must be idle before its unterminated last line is read as a
+    /// line, and before a small new file that may be a copy in progress is placed.
+    var settleSeconds: Double = 2
+    /// Seconds before the checkpoint of a file that left the glob (deleted, renamed away) is forgotten.
+    var checkpointRetention: Double = 3600
+    /// Batches per file per poll: bounds one poll so that other sources get their turn.
+    var roundsPerPoll = 8
+    /// Set for a replay: the files are complete, so an unterminated last line is read as a line at once.
+    public var filesAreComplete = false
+    var clock: @Sendable () -> Double = { Date().timeIntervalSince1970 }
 
     static let fingerprintLength = 256
+    /// A copy is recognised only by a fingerprint at least this long: shorter prefixes are too common.
+    static let minimumCopyMatch = 64
 
     struct TailedFile {
+        enum State {
+            /// Reading from `offset`.
+            case reading
+            /// New, not yet placed: its start (0, a copy's offset, the end) is decided by `place`.
+            case pending
+        }
         var identity: String
         var path: String
+        /// The path the file had when first seen: a different current path means it was rotated.
+        var firstPath: String
         var descriptor: Int32
-        var offset: Int64
+        var state: State
+        var offset: Int64 = 0
         var size: Int64 = 0
-        var fingerprint: String
+        var fingerprint: String = ""
+        /// The first bytes, to recognise a copy that is still being written.
+        var head: [UInt8] = []
         var lastEventTime: Double = 0
         var seenInGlob = true
+        var deleted = false
+        /// Wall time the size last changed.
+        var lastChange: Double
+        /// Wall time every complete line had been read; drives `lag_seconds`.
+        var caughtUpAt: Double
+        /// The bytes after `offset` hold no newline: an unterminated last line.
+        var tailIsPartial = false
+        var waitingNoted = false
     }
 
-    public init(source: Configuration.Source, keyHasher: KeyHasher, store: SQLiteStore, ingest: Configuration.Ingest, logger: Logger) {
+    /// - Parameters:
+    ///   - source: the configured source: name, path or glob, format, account fields, `start_at`.
+    ///   - ingest: line limit and batch size.
+    public init(
+        source: Configuration.Source, keyHasher: KeyHasher, store: SQLiteStore, ingest: Configuration.Ingest,
+        logger: Logger
+    ) {
         self.source = source
         self.parser = LogParser(
-            format: source.format, accountPaths: source.account, keyHasher: keyHasher, maximumLineBytes: ingest.maxLineBytes)
+            format: source.format, accountPaths: source.account, keyHasher: keyHasher,
+            maximumLineBytes: ingest.maxLineBytes)
         self.store = store
         self.batchLines = ingest.batchLines
         self.logger = logger
@@ -58,36 +107,61 @@ public final class FileTailer: @unchecked Sendable {
     /// Where each file of this source stands, for `/v1/status` and metrics.
     public var snapshot: [SourceStatus] { published.withLock { $0 } }
 
-    /// Reads everything new once. Returns the number of lines consumed and the newest event time.
+    /// The last ingest failure of this source, with when and what to do; nil once a poll succeeds again.
+    public var lastError: String? { health.withLock { $0 } }
+
+    /// Records (or, with nil, clears) the failure shown as `last_error`.
+    public func noteError(_ message: String?) { health.withLock { $0 = message } }
+
+    /// Directories holding this source's files, for file-change notifications.
+    public var directories: Set<String> { watched.withLock { $0 } }
+
+    /// Reads what is new, up to `roundsPerPoll` batches per file. Returns the number of lines
+    /// consumed (records, skipped and bad); 0 means every file is read to its last complete line.
     @discardableResult
     public func poll(onBatch: (Double) async -> Void = { _ in }) async throws -> Int {
+        let now = clock()
         if firstScan {
-            for checkpoint in try await store.checkpoints() where checkpoint.source == source.name {
-                checkpoints[checkpoint.identity] = checkpoint
-            }
+            let stored = try await store.checkpoints().filter { $0.source == source.name }
+            for checkpoint in stored { checkpoints[checkpoint.identity] = checkpoint }
+            sourceIsNew = stored.isEmpty
         }
-        let paths = Self.expand(source.path)
         for key in files.keys { files[key]!.seenInGlob = false }
-        for path in paths { discover(path) }
+        for path in Self.expand(source.path) { discover(path, now: now) }
+        for identity in files.keys.sorted() where files[identity]?.state == .reading {
+            try await refresh(identity, now: now)
+        }
+        for identity in files.keys.sorted() where files[identity]?.state == .pending {
+            try await place(identity, now: now)
+        }
         firstScan = false
+
         var consumed = 0
-        // Oldest first, so that a rotated file is finished before its successor.
-        for identity in files.keys.sorted(by: { files[$0]!.path > files[$1]!.path }) {
-            consumed += try await drain(identity, onBatch: onBatch)
+        // Rotated files first (`app.jsonl.1` sorts after `app.jsonl`), so a rotated file's last
+        // lines go in before its successor's first ones.
+        let order = files.keys.filter { files[$0]!.state == .reading }.sorted { files[$0]!.path > files[$1]!.path }
+        rounds: for _ in 0..<roundsPerPoll {
+            var progressed = false
+            for identity in order {
+                if Task.isShuttingDownGracefully || Task.isCancelled { break rounds }
+                let lines = try await step(identity, onBatch: onBatch)
+                if lines > 0 { progressed = true }
+                consumed += lines
+            }
+            if !progressed { break }
         }
-        // A file that left the glob and is fully read is let go; its checkpoint stays.
-        for (identity, file) in files where !file.seenInGlob && file.offset >= file.size {
-            close(file.descriptor)
-            files[identity] = nil
-        }
+        consumed += try await finish(now: clock())
         publish()
         return consumed
     }
 
-    func discover(_ path: String) {
+    // MARK: - Discovery and placement
+
+    func discover(_ path: String, now: Double) {
         var info = stat()
+        // `stat` follows symlinks: a link and its target are one file.
         guard stat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return }
-        let identity = "\(info.st_dev):\(info.st_ino)"
+        var identity = "\(info.st_dev):\(info.st_ino)"
         if files[identity] != nil {
             files[identity]!.path = path
             files[identity]!.seenInGlob = true
@@ -95,51 +169,234 @@ public final class FileTailer: @unchecked Sendable {
         }
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else {
-            logger.warning("cannot open \(path): \(String(cString: strerror(errno)))")
+            logger.warning("cannot open \(path): \(String(cString: strerror(errno))); check its permissions")
             return
         }
-        var offset: Int64 = 0
-        var fingerprint = ""
-        if let checkpoint = checkpoints[identity] {
-            offset = checkpoint.offset
-            fingerprint = checkpoint.fingerprint
-        } else if firstScan && source.startAt == .end {
-            offset = Int64(info.st_size)
+        // The name may have moved to another file between `stat` and `open`: trust the descriptor.
+        guard fstat(descriptor, &info) == 0 else {
+            close(descriptor)
+            return
         }
-        files[identity] = TailedFile(identity: identity, path: path, descriptor: descriptor, offset: offset, fingerprint: fingerprint)
+        identity = "\(info.st_dev):\(info.st_ino)"
+        if files[identity] != nil {
+            close(descriptor)
+            files[identity]!.path = path
+            files[identity]!.seenInGlob = true
+            return
+        }
+        var file = TailedFile(
+            identity: identity, path: path, firstPath: path, descriptor: descriptor, state: .pending,
+            size: Int64(info.st_size), lastChange: now, caughtUpAt: now)
+        if let checkpoint = checkpoints[identity] {
+            file.state = .reading
+            file.offset = checkpoint.offset
+            file.fingerprint = checkpoint.fingerprint
+            file.firstPath = checkpoint.path
+            file.head = Self.head(descriptor: descriptor, size: file.size)
+        }
+        files[identity] = file
     }
 
-    /// Reads one file from its offset to its last complete line.
-    func drain(_ identity: String, onBatch: (Double) async -> Void) async throws -> Int {
-        guard var file = files[identity] else { return 0 }
+    /// Decides where a new file starts: its beginning; where the file it is a copy of was read
+    /// to (`copytruncate`); its end (`start_at: end` on a source never read); or past it when binary.
+    func place(_ identity: String, now: Double) async throws {
+        guard var file = files[identity] else { return }
+        var info = stat()
+        guard fstat(file.descriptor, &info) == 0 else { return }
+        if Int64(info.st_size) != file.size {
+            file.size = Int64(info.st_size)
+            file.lastChange = now
+        }
+        defer { files[identity] = file }
+        if file.size == 0 {
+            file.state = .reading
+            return
+        }
+        if firstScan && sourceIsNew && source.startAt == .end {
+            file.offset = Self.lastLineEnd(descriptor: file.descriptor, size: file.size)
+            file.state = .reading
+            try await persist(&file)
+            return
+        }
+        let head = Self.head(descriptor: file.descriptor, size: file.size)
+        if let kind = Self.binaryKind(head) {
+            logger.warning("\(file.path) looks like a \(kind) file, not JSON lines; skipping it (narrow the glob?)")
+            file.offset = file.size
+            file.state = .reading
+            var progress = IngestProgress(source: source.name)
+            progress.bad[.binaryFile] = 1
+            progress.samples.append(
+                BadLineSample(
+                    source: source.name, reason: BadLineReason.binaryFile.rawValue,
+                    detail: "\(kind) file of \(file.size) bytes skipped", location: "\(file.path):0", at: Date()))
+            try await persist(&file, progress: progress)
+            return
+        }
+        let others = files.values.filter { $0.identity != identity && $0.state == .reading }
+        // A small file that starts like a file being read may be a copy still being written: wait
+        // until it is long enough to compare, or stops growing.
+        if !filesAreComplete && head.count < Self.fingerprintLength && now - file.lastChange < settleSeconds
+            && others.contains(where: { $0.head.count > head.count && $0.head.starts(with: head) })
+        {
+            return
+        }
+        let tracked = others.filter {
+            $0.fingerprint.count > 0 && Self.fingerprintLengthOf($0.fingerprint) >= Self.minimumCopyMatch
+                && Self.matches($0.fingerprint, descriptor: file.descriptor, size: file.size)
+        }
+        if let original = tracked.first {
+            // A copy of a file that is still whole: its lines are counted from the original. It is
+            // placed once the original is truncated (copytruncate) or drained and gone.
+            if !file.waitingNoted {
+                logger.info("\(file.path) is a copy of \(original.path); waiting for the original to be rotated")
+                file.waitingNoted = true
+            }
+            return
+        }
+        let stored = checkpoints.values.filter {
+            files[$0.identity] == nil && Self.fingerprintLengthOf($0.fingerprint) >= Self.minimumCopyMatch
+                && Self.matches($0.fingerprint, descriptor: file.descriptor, size: file.size)
+        }
+        file.state = .reading
+        if let offset = stored.map(\.offset).max() {
+            file.offset = min(offset, file.size)
+            logger.info("\(file.path) is a copy of a file read to \(offset); continuing from there")
+            try await persist(&file)
+        }
+    }
+
+    /// Commits a checkpoint without records: a placement must survive a crash.
+    func persist(_ file: inout TailedFile, progress: IngestProgress? = nil) async throws {
+        file.fingerprint = Self.fingerprint(descriptor: file.descriptor, size: max(file.size, file.offset))
+        file.head = Self.head(descriptor: file.descriptor, size: file.size)
+        var progress = progress ?? IngestProgress(source: source.name)
+        progress.checkpoint = Checkpoint(
+            identity: file.identity, source: source.name, path: file.path, fingerprint: file.fingerprint,
+            offset: file.offset)
+        _ = try await store.commit([], progress: progress)
+        checkpoints[file.identity] = progress.checkpoint
+    }
+
+    /// Updates a file's size and notices truncation, in place or by `copytruncate`.
+    func refresh(_ identity: String, now: Double) async throws {
+        guard var file = files[identity] else { return }
         defer { files[identity] = file }
         var info = stat()
-        guard fstat(file.descriptor, &info) == 0 else { return 0 }
-        file.size = Int64(info.st_size)
-        if !file.fingerprint.isEmpty, !Self.matches(file.fingerprint, descriptor: file.descriptor, size: file.size) {
-            logger.notice("\(file.path) was truncated or replaced; reading it again from the start")
-            file.offset = 0
-            file.fingerprint = ""
+        guard fstat(file.descriptor, &info) == 0 else { return }
+        file.deleted = info.st_nlink == 0
+        if Int64(info.st_size) != file.size {
+            file.size = Int64(info.st_size)
+            file.lastChange = now
         }
-        if file.size < file.offset {
-            logger.notice("\(file.path) shrank below its checkpoint; reading it again from the start")
-            file.offset = 0
+        let replaced =
+            !file.fingerprint.isEmpty && !Self.matches(file.fingerprint, descriptor: file.descriptor, size: file.size)
+        guard replaced || file.size < file.offset else { return }
+        logger.notice("\(file.path) was truncated or replaced; reading it again from the start")
+        if file.offset > 0 && !file.fingerprint.isEmpty {
+            // Keep where the old content was read to, under its fingerprint: a copy of it (copytruncate)
+            // continues from there, even after a restart.
+            let retired = Checkpoint(
+                identity: "\(identity)@\(file.fingerprint)", source: source.name, path: file.path,
+                fingerprint: file.fingerprint, offset: file.offset)
+            _ = try await store.commit([], progress: IngestProgress(source: source.name, checkpoint: retired))
+            checkpoints[retired.identity] = retired
         }
+        file.offset = 0
+        file.fingerprint = ""
+        file.head = []
+        file.tailIsPartial = false
+    }
+
+    // MARK: - Reading
+
+    /// Reads and commits one batch of a file. Returns the lines consumed.
+    func step(_ identity: String, onBatch: (Double) async -> Void) async throws -> Int {
+        guard var file = files[identity], file.state == .reading else { return 0 }
+        defer { files[identity] = file }
+        guard file.offset < file.size else {
+            file.tailIsPartial = false
+            file.caughtUpAt = clock()
+            return 0
+        }
+        let batch = try readBatch(&file)
+        guard batch.advanced > 0 else {
+            file.tailIsPartial = true
+            file.caughtUpAt = clock()
+            return 0
+        }
+        try await commit(batch, to: &file, onBatch: onBatch)
+        return batch.lines
+    }
+
+    func commit(_ batch: Batch, to file: inout TailedFile, onBatch: (Double) async -> Void) async throws {
+        var progress = batch.progress
+        let offset = file.offset + batch.advanced
+        let fingerprint = Self.fingerprint(descriptor: file.descriptor, size: max(file.size, offset))
+        progress.checkpoint = Checkpoint(
+            identity: file.identity, source: source.name, path: file.path, fingerprint: fingerprint, offset: offset)
+        _ = try await store.commit(batch.items, progress: progress)
+        // Only a committed batch moves the offset: a failed commit is read and tried again.
+        file.offset = offset
+        file.fingerprint = fingerprint
+        if file.head.count < Self.fingerprintLength { file.head = Self.head(descriptor: file.descriptor, size: file.size) }
+        checkpoints[file.identity] = progress.checkpoint
+        if batch.latestEventTime > 0 {
+            file.lastEventTime = max(file.lastEventTime, batch.latestEventTime)
+            await onBatch(batch.latestEventTime)
+        }
+    }
+
+    /// After the rounds: reads the unterminated last line of files that were rotated away and went
+    /// quiet, lets go of files that left the glob and are read, and forgets stale checkpoints.
+    func finish(now: Double) async throws -> Int {
         var consumed = 0
-        while file.offset < file.size {
-            let batch = try readBatch(&file)
-            guard batch.advanced > 0 else { break }
+        for identity in files.keys.sorted() {
+            guard var file = files[identity], file.state == .reading, file.tailIsPartial, file.offset < file.size
+            else { continue }
+            let rotated = !file.seenInGlob || file.deleted || file.path != file.firstPath
+            guard filesAreComplete || (rotated && now - file.lastChange >= settleSeconds) else { continue }
+            var batch = Batch(progress: IngestProgress(source: source.name))
+            let length = file.size - file.offset
+            if length > Int64(parser.maximumLineBytes) {
+                batch.lines = 1
+                batch.progress.bad[.tooLong, default: 0] += 1
+                record(
+                    .tooLong, "line of \(length) bytes exceeds \(parser.maximumLineBytes)", at: file.offset,
+                    path: file.path, in: &batch)
+            } else {
+                var bytes = [UInt8](repeating: 0, count: Int(length))
+                let got = bytes.withUnsafeMutableBytes {
+                    pread(file.descriptor, $0.baseAddress, Int(length), off_t(file.offset))
+                }
+                guard got == Int(length) else { continue }
+                bytes.withUnsafeBufferPointer { handle($0, at: file.offset, path: file.path, into: &batch) }
+            }
+            batch.advanced = length
+            logger.notice("\(file.path) was rotated with an unterminated last line; reading it as a line")
+            try await commit(batch, to: &file, onBatch: { _ in })
+            file.tailIsPartial = false
+            files[identity] = file
             consumed += batch.lines
-            var progress = batch.progress
-            file.offset += batch.advanced
-            file.fingerprint = Self.fingerprint(descriptor: file.descriptor, size: max(file.size, file.offset))
-            progress.checkpoint = Checkpoint(
-                identity: identity, source: source.name, path: file.path, fingerprint: file.fingerprint, offset: file.offset)
-            _ = try await store.commit(batch.items, progress: progress)
-            checkpoints[identity] = progress.checkpoint
-            if batch.latestEventTime > 0 {
-                file.lastEventTime = max(file.lastEventTime, batch.latestEventTime)
-                await onBatch(batch.latestEventTime)
+        }
+        for (identity, file) in files where !file.seenInGlob && (file.state == .pending || file.offset >= file.size) {
+            close(file.descriptor)
+            files[identity] = nil
+        }
+        var stale: [String] = []
+        for identity in checkpoints.keys {
+            if files[identity] != nil {
+                untrackedSince[identity] = nil
+                continue
+            }
+            let since = untrackedSince[identity] ?? now
+            untrackedSince[identity] = since
+            if now - since >= checkpointRetention { stale.append(identity) }
+        }
+        if !stale.isEmpty {
+            try await store.forgetCheckpoints(stale)
+            for identity in stale {
+                checkpoints[identity] = nil
+                untrackedSince[identity] = nil
             }
         }
         return consumed
@@ -182,7 +439,9 @@ public final class FileTailer: @unchecked Sendable {
                     guard let end = skipLongLine(file, from: position) else { break }
                     batch.lines += 1
                     batch.progress.bad[.tooLong, default: 0] += 1
-                    record(.tooLong, "line of \(end - position) bytes exceeds \(parser.maximumLineBytes)", at: position, path: file.path, in: &batch)
+                    record(
+                        .tooLong, "line of \(end - position) bytes exceeds \(parser.maximumLineBytes)", at: position,
+                        path: file.path, in: &batch)
                     batch.advanced += end + 1 - position
                     position = end + 1
                     continue
@@ -232,7 +491,8 @@ public final class FileTailer: @unchecked Sendable {
         // Only the reason and the place are kept, never the line: it may hold a key or a prompt.
         guard batch.progress.samples.count < SQLiteStore.badSampleLimit else { return }
         batch.progress.samples.append(
-            BadLineSample(source: source.name, reason: reason.rawValue, detail: detail, location: "\(path):\(offset)", at: Date()))
+            BadLineSample(
+                source: source.name, reason: reason.rawValue, detail: detail, location: "\(path):\(offset)", at: Date()))
     }
 
     static func indexOfNewline(_ chunk: UnsafeBufferPointer<UInt8>, from: Int, to: Int) -> Int? {
@@ -241,12 +501,25 @@ public final class FileTailer: @unchecked Sendable {
         return base.distance(to: found.assumingMemoryBound(to: UInt8.self))
     }
 
+    /// Where the last complete line of a file ends: `start_at: end` starts there, not mid-line.
+    static func lastLineEnd(descriptor: Int32, size: Int64) -> Int64 {
+        let window = Int(min(size, 1 << 16))
+        var buffer = [UInt8](repeating: 0, count: window)
+        let got = buffer.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress, window, off_t(size - Int64(window))) }
+        guard got == window, let last = buffer.lastIndex(of: 0x0A) else { return size }
+        return size - Int64(window) + Int64(last) + 1
+    }
+
     // MARK: - Fingerprints
 
     /// `length:hash` of the first bytes (up to 256) of the file.
     static func fingerprint(descriptor: Int32, size: Int64) -> String {
         let length = Int(min(size, Int64(fingerprintLength)))
         return "\(length):\(prefixHash(descriptor: descriptor, length: length) ?? 0)"
+    }
+
+    static func fingerprintLengthOf(_ fingerprint: String) -> Int {
+        Int(fingerprint.prefix { $0 != ":" }) ?? 0
     }
 
     static func matches(_ fingerprint: String, descriptor: Int32, size: Int64) -> Bool {
@@ -263,18 +536,61 @@ public final class FileTailer: @unchecked Sendable {
         return TextSketch.fnv1a(buffer)
     }
 
+    static func head(descriptor: Int32, size: Int64) -> [UInt8] {
+        let length = Int(min(size, Int64(fingerprintLength)))
+        var buffer = [UInt8](repeating: 0, count: length)
+        let got = buffer.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress, length, 0) }
+        return got == length ? buffer : []
+    }
+
+    /// What kind of binary file starts with these bytes, or nil for text. Compressed rotations
+    /// (`app.jsonl.2.gz`) are what an `app.jsonl*` glob usually catches.
+    static func binaryKind(_ head: [UInt8]) -> String? {
+        let magic: [(String, [UInt8])] = [
+            ("gzip", [0x1F, 0x8B]), ("bzip2", Array("BZh".utf8)), ("xz", [0xFD, 0x37, 0x7A, 0x58, 0x5A, 0x00]),
+            ("zstd", [0x28, 0xB5, 0x2F, 0xFD]), ("zip", [0x50, 0x4B, 0x03, 0x04]),
+            ("7z", [0x37, 0x7A, 0xBC, 0xAF, 0x27, 0x1C]), ("ELF", [0x7F, 0x45, 0x4C, 0x46]),
+            ("SQLite", Array("SQLite format 3".utf8)), ("SQLite WAL", [0x37, 0x7F, 0x06, 0x82]),
+            ("SQLite WAL", [0x37, 0x7F, 0x06, 0x83]),
+        ]
+        for (kind, bytes) in magic where head.starts(with: bytes) { return kind }
+        // Mostly control bytes and not a JSON line in sight: binary. A log whose start was zeroed
+        // by a crash still has `{"` after the zeros, and is read (the zeros are one bad line).
+        guard head.count >= 32 else { return nil }
+        let control = head.filter { ($0 < 0x20 && $0 != 0x09 && $0 != 0x0A && $0 != 0x0D) || $0 == 0x7F }.count
+        let hasJSON = zip(head, head.dropFirst()).contains { $0 == UInt8(ascii: "{") && $1 == UInt8(ascii: "\"") }
+        return control * 10 > head.count * 3 && !hasJSON ? "binary" : nil
+    }
+
     // MARK: - Status
 
     func publish() {
-        let now = Date().timeIntervalSince1970
-        let statuses = files.values.sorted { $0.path < $1.path }.map { file in
-            let lag = max(0, file.size - file.offset)
-            return SourceStatus(
-                name: source.name, path: file.path, format: source.format.rawValue, offset: file.offset, size: file.size,
-                lagBytes: lag, lagSeconds: lag > 0 && file.lastEventTime > 0 ? max(0, now - file.lastEventTime) : 0,
-                lines: 0, badLines: 0, badByReason: [:])
+        let now = clock()
+        var statuses: [SourceStatus] = []
+        var directories = Set<String>()
+        if let slash = source.path.lastIndex(of: "/") {
+            let directory = String(source.path[..<slash])
+            for expanded in Self.expand(directory.isEmpty ? "/" : directory) { directories.insert(expanded) }
+        } else {
+            directories.insert(".")
+        }
+        for file in files.values.sorted(by: { $0.path < $1.path }) {
+            // A copy waiting for its original is not a backlog.
+            let lag = file.state == .pending ? 0 : max(0, file.size - file.offset)
+            let behind = lag > 0 && !file.tailIsPartial
+            statuses.append(
+                SourceStatus(
+                    name: source.name, path: file.path, format: source.format.rawValue, offset: file.offset,
+                    size: file.size, lagBytes: lag, lagSeconds: behind ? max(0, now - file.caughtUpAt) : 0, lines: 0,
+                    badLines: 0, badByReason: [:]))
+            // A symlink's target may live elsewhere: its changes are seen in its own directory.
+            if let real = realpath(file.path, nil) {
+                directories.insert((String(cString: real) as NSString).deletingLastPathComponent)
+                free(real)
+            }
         }
         published.withLock { $0 = statuses }
+        watched.withLock { $0 = directories }
     }
 
     /// The files a path or glob names now, sorted.

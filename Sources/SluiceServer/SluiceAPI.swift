@@ -76,6 +76,7 @@ public struct SluiceAPI: Sendable {
             return JSONResponse.make(detail)
         }
         addDecisionRoutes(to: router)
+        addIngestRoutes(to: router)
         return router
     }
 
@@ -127,7 +128,7 @@ public struct SluiceAPI: Sendable {
             accounts: totals.accounts, lines: counts.values.reduce(0) { $0 + $1.records },
             badLines: counts.values.reduce(0) { $0 + $1.badTotal }, flagged: totals.flagged, sources: sources,
             badLineSamples: try await store.badLineSamples(),
-            lastScoring: last.map { Date(timeIntervalSince1970: $0.wallTime) })
+            lastScoring: last.map { Date(timeIntervalSince1970: $0.wallTime) }, lastError: tailers.compactMap(\.lastError).first)
     }
 
     func metrics() async throws -> Response {

@@ -13,7 +13,7 @@ extension SQLiteStore {
                 var counters = Counters()
                 for i in 0..<Counter.allCases.count { counters.values[i] = row[3 + i] }
                 let data: Data = row[2]
-                let sketch = (try? AccountSketch(encoded: [UInt8](data))) ?? AccountSketch()
+                let sketch = (try? AccountSketch(encoded: [UInt8](data), seenPrompts: false)) ?? AccountSketch()
                 result.append(AccountProfile(id: row[0], parent: row[1], totals: counters, sketch: sketch))
             }
             return result

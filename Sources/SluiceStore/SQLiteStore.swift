@@ -60,10 +60,11 @@ public final class SQLiteStore: Sendable {
     public let path: String
 
     /// Opens (creating if needed) and migrates the database at `path`.
-    public init(path: String) throws {
+    /// - Parameter busyTimeout: seconds a write waits for another process's lock before failing.
+    public init(path: String, busyTimeout: Double = 10) throws {
         self.path = path
         var configuration = GRDB.Configuration()
-        configuration.busyMode = .timeout(10)
+        configuration.busyMode = .timeout(busyTimeout)
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
         }
@@ -71,7 +72,7 @@ public final class SQLiteStore: Sendable {
             pool = try DatabasePool(path: path, configuration: configuration)
             try Schema.migrator.migrate(pool)
         } catch {
-            throw StoreError(code: "open_failed", message: "cannot open database \(path): \(error)")
+            throw StoreError.describing(error, path: path, doing: "open")
         }
     }
 
@@ -79,8 +80,24 @@ public final class SQLiteStore: Sendable {
 
     // MARK: - Ingest
 
-    /// Aggregates `items` and commits them with `progress` in one transaction.
+    /// Aggregates `items` and commits them with `progress` in one transaction. On failure nothing
+    /// of the batch is stored, and the error is a `StoreError` that says what to do.
     public func commit(_ items: [(RequestRecord, RequestFeatures)], progress: IngestProgress) async throws -> CommitOutcome {
+        do {
+            return try await write(items, progress: progress)
+        } catch {
+            throw StoreError.describing(error, path: path, doing: "commit a batch to")
+        }
+    }
+
+    /// `PRAGMA integrity_check`: "ok", or what is wrong.
+    public func integrityCheck() async throws -> String {
+        try await pool.read { db in
+            try String.fetchAll(db, sql: "PRAGMA integrity_check").joined(separator: "; ")
+        }
+    }
+
+    func write(_ items: [(RequestRecord, RequestFeatures)], progress: IngestProgress) async throws -> CommitOutcome {
         try await pool.write { db in
             if let batchID = progress.batchID {
                 if try Bool.fetchOne(db, sql: "SELECT 1 FROM ingest_batches WHERE batch_id = ?", arguments: [batchID]) == true {
@@ -255,4 +272,42 @@ public struct StoreError: Error, Sendable, CustomStringConvertible {
         self.message = message
     }
     public var description: String { message }
+
+    /// A store failure in plain words, with the fix: SQLite's full, read-only and locked errors
+    /// are what an operator meets; the rest keep SQLite's own message.
+    public static func describing(_ error: any Error, path: String, doing: String) -> StoreError {
+        if let error = error as? StoreError { return error }
+        guard let error = error as? DatabaseError else {
+            return StoreError(code: "store_failed", message: "cannot \(doing) database \(path): \(error)")
+        }
+        let detail = error.message ?? "\(error.resultCode)"
+        switch error.resultCode {
+        case .SQLITE_FULL:
+            return StoreError(
+                code: "disk_full",
+                message: "disk full: cannot \(doing) database \(path) (\(detail)); free space on its file system")
+        case .SQLITE_READONLY, .SQLITE_PERM, .SQLITE_AUTH:
+            return StoreError(
+                code: "read_only",
+                message: "database \(path) is read-only (\(detail)); make the file and its directory writable "
+                    + "by this user, then restart sluice")
+        case .SQLITE_BUSY, .SQLITE_LOCKED:
+            return StoreError(
+                code: "locked",
+                message: "database \(path) is locked by another process (\(detail)); only one sluice may write to it, "
+                    + "and a long-running sqlite3 session holds the lock too")
+        case .SQLITE_IOERR, .SQLITE_CANTOPEN:
+            return StoreError(
+                code: "io_error",
+                message: "cannot \(doing) database \(path): I/O error (\(detail)); check the disk and the file's "
+                    + "directory")
+        case .SQLITE_CORRUPT, .SQLITE_NOTADB:
+            return StoreError(
+                code: "corrupt",
+                message: "database \(path) is damaged or not a Sluice database (\(detail)); restore it from a "
+                    + "backup or move it away and replay the logs")
+        default:
+            return StoreError(code: "store_failed", message: "cannot \(doing) database \(path): \(detail)")
+        }
+    }
 }

@@ -37,9 +37,9 @@ struct Demo: AsyncParsableCommand {
             let logs = folder.appendingPathComponent("logs")
             try FileManager.default.createDirectory(at: generated, withIntermediateDirectories: true)
             try FileManager.default.createDirectory(at: logs, withIntermediateDirectories: true)
-            print("sluice demo: generating a day of labelled traffic in \(folder.path) …")
+            say("sluice demo: generating a day of labelled traffic in \(folder.path) …")
             let summary = try Simulator.run(SimulationOptions(days: 1, seed: seed, scale: scale), into: generated)
-            print("sluice demo: \(summary.lines) requests from \(summary.accounts) accounts; tailing \(logs.path)/traffic.jsonl")
+            say("sluice demo: \(summary.lines) requests from \(summary.accounts) accounts; tailing \(logs.path)/traffic.jsonl")
 
             var configuration = SluiceCore.Configuration()
             configuration.storePath = folder.appendingPathComponent("sluice.db").path
@@ -107,7 +107,7 @@ actor DemoFeeder: Service {
             try await cancelWhenGracefulShutdown { try await Task.sleep(for: .milliseconds(500)) }
         }
         let page = try await get(base + "/v1/flagged?level=review&limit=1000", as: FlaggedPage.self)
-        print(report(page.flagged, base: base))
+        say(report(page.flagged, base: base))
         try await gracefulShutdown()
     }
 
@@ -144,6 +144,12 @@ actor DemoFeeder: Service {
 #if canImport(Glibc)
     import Glibc
 #endif
+
+/// Writes a line to stdout at once: `print` is buffered when stdout is a pipe, and the demo's
+/// lines interleave with the server's.
+func say(_ text: String) {
+    FileHandle.standardOutput.write(Data((text + "\n").utf8))
+}
 
 enum PortProbe {
     /// Whether a TCP port on loopback can be bound right now.

@@ -33,16 +33,21 @@ struct Engine {
             eventInterval: configuration.scoring.eventInterval, logger: logger)
     }
 
-    /// Reads every source to its end, then scores once more.
+    /// Reads every source to its end (an unterminated last line included: the files are complete),
+    /// sources taking turns a bounded poll each, then scores once more.
     func drainAll(progress: ((Int) -> Void)? = nil) async throws -> Int {
         var total = 0
-        for tailer in tailers {
-            while true {
+        for tailer in tailers { tailer.filesAreComplete = true }
+        var active = tailers
+        while !active.isEmpty {
+            var still: [FileTailer] = []
+            for tailer in active {
                 let consumed = try await tailer.poll { time in await scoring.eventTimeAdvanced(to: time) }
                 total += consumed
                 progress?(total)
-                if consumed == 0 { break }
+                if consumed > 0 { still.append(tailer) }
             }
+            active = still
         }
         await scoring.runPass()
         return total

@@ -67,6 +67,24 @@ import Testing
         #expect(abs(sketch.distinctPrompts.estimate - 700) < 140)
     }
 
+    @Test func sketchSizeIsBoundedWhateverTheTraffic() throws {
+        var sketch = AccountSketch()
+        for i in 0..<20_000 {
+            let record = RequestRecord(
+                time: 1_795_630_636 + Double(i * 97), account: "a", apiKeyID: "k\(i)", endUser: "u\(i)",
+                ip: "10.\(i % 200).\(i / 200 % 250).1", userAgent: "ua\(i)", model: "m\(i)",
+                messages: [ChatMessage(role: "system", text: "sys \(i)"), ChatMessage(role: "user", text: "question \(i) \(i * 7)")])
+            _ = sketch.absorb(record, RequestFeatures(record))
+        }
+        let bytes = sketch.encoded()
+        // The bound the README states: a full sketch is under 4 KB.
+        #expect(bytes.count <= 4096)
+        #expect(sketch.seenPrompts.count == AccountSketch.seenPromptCapacity)
+        let light = try AccountSketch(encoded: bytes, seenPrompts: false)
+        #expect(light.seenPrompts.isEmpty && light.distinctPrompts == sketch.distinctPrompts)
+        print("full sketch: \(bytes.count) bytes")
+    }
+
     @Test func noveltyFallsWhenPromptsRepeat() {
         var sketch = AccountSketch()
         var sampled = 0

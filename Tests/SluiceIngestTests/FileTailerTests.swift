@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import SluiceCore
 import SluiceStore
+import Synchronization
 import Testing
 
 @testable import SluiceIngest
@@ -11,47 +12,73 @@ struct TailFixture {
     let directory: URL
     let store: SQLiteStore
 
-    init() throws {
+    init(storeDirectory: URL? = nil, busyTimeout: Double = 10) throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("sluice-tail-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        store = try SQLiteStore(path: directory.appendingPathComponent("sluice.db").path)
+        let storePath = (storeDirectory ?? directory).appendingPathComponent("sluice.db").path
+        store = try SQLiteStore(path: storePath, busyTimeout: busyTimeout)
     }
 
-    func tailer(_ pattern: String, startAt: Configuration.Source.StartAt = .beginning, maxLineBytes: Int = 1 << 20) -> FileTailer {
+    func tailer(
+        _ pattern: String, startAt: Configuration.Source.StartAt = .beginning, maxLineBytes: Int = 1 << 20,
+        batchLines: Int = 7, format: LogFormat = .openai
+    ) -> FileTailer {
         var ingest = Configuration.Ingest()
         ingest.maxLineBytes = maxLineBytes
-        ingest.batchLines = 7
+        ingest.batchLines = batchLines
         return FileTailer(
             source: Configuration.Source(
-                name: "test", path: directory.appendingPathComponent(pattern).path, format: .openai, startAt: startAt),
+                name: "test", path: directory.appendingPathComponent(pattern).path, format: format, startAt: startAt),
             keyHasher: KeyHasher(secret: "s"), store: store, ingest: ingest, logger: Logger(label: "test"))
     }
 
     func path(_ name: String) -> String { directory.appendingPathComponent(name).path }
 
-    func append(_ name: String, _ text: String) throws {
+    func append(_ name: String, _ text: String) throws { try append(name, Data(text.utf8)) }
+
+    func append(_ name: String, _ data: Data) throws {
         let path = path(name)
         if !FileManager.default.fileExists(atPath: path) { _ = FileManager.default.createFile(atPath: path, contents: nil) }
         let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
         try handle.seekToEnd()
-        try handle.write(contentsOf: Data(text.utf8))
+        try handle.write(contentsOf: data)
         try handle.close()
+    }
+
+    func move(_ from: String, _ to: String) throws { try FileManager.default.moveItem(atPath: path(from), toPath: path(to)) }
+
+    /// logrotate's `copytruncate`: copy the file, then cut the original to zero in place.
+    func copyTruncate(_ name: String, to copy: String) throws {
+        try FileManager.default.copyItem(atPath: path(name), toPath: path(copy))
+        try FileHandle(forWritingTo: URL(fileURLWithPath: path(name))).truncate(atOffset: 0)
     }
 
     func requests(_ account: String) async throws -> Int64 {
         try await store.profiles().first { $0.id == account }?.totals[.requests] ?? 0
     }
+
+    func counts() async throws -> SourceCounts { try await store.sourceCounts()["test"] ?? SourceCounts() }
 }
 
 func line(_ account: String, _ i: Int) -> String {
-    #"{"ts": \#(1_795_630_000 + i), "account": "\#(account)", "request": {"messages": [{"role": "user", "content": "q\#(i)"}]}, "usage": {"prompt_tokens": 3, "completion_tokens": 9}}"# + "\n"
+    #"{"ts": \#(1_795_630_000 + i), "account": "\#(account)", "request": {"messages": [{"role": "user", "content": "q\#(i)"}]}, "usage": {"prompt_tokens": 3, "completion_tokens": 9}}"#
+        + "\n"
+}
+
+func lines(_ account: String, _ range: Range<Int>) -> String { range.map { line(account, $0) }.joined() }
+
+/// A clock the test moves by hand.
+final class TestClock: Sendable {
+    let now = Mutex(1_795_700_000.0)
+    func advance(_ seconds: Double) { now.withLock { $0 += seconds } }
+    var read: @Sendable () -> Double { { [self] in now.withLock { $0 } } }
 }
 
 @Suite struct FileTailerTests {
     @Test func readsCompleteLinesAndWaitsForAPartialOne() async throws {
         let f = try TailFixture()
         let tailer = f.tailer("app.jsonl")
-        try f.append("app.jsonl", (0..<20).map { line("a", $0) }.joined())
+        try f.append("app.jsonl", lines("a", 0..<20))
         let partial = line("a", 20)
         try f.append("app.jsonl", String(partial.prefix(30)))
         #expect(try await tailer.poll() == 20)
@@ -64,43 +91,215 @@ func line(_ account: String, _ i: Int) -> String {
 
     @Test func resumesFromTheCheckpointAfterARestart() async throws {
         let f = try TailFixture()
-        try f.append("app.jsonl", (0..<10).map { line("a", $0) }.joined())
+        try f.append("app.jsonl", lines("a", 0..<10))
         _ = try await f.tailer("app.jsonl").poll()
-        try f.append("app.jsonl", (10..<15).map { line("a", $0) }.joined())
+        try f.append("app.jsonl", lines("a", 10..<15))
         #expect(try await f.tailer("app.jsonl").poll() == 5)
         #expect(try await f.requests("a") == 15)
+    }
+
+    @Test func picksUpFilesThatAppearLaterUnderTheGlob() async throws {
+        let f = try TailFixture()
+        let tailer = f.tailer("*.jsonl")
+        #expect(try await tailer.poll() == 0)
+        try f.append("one.jsonl", lines("a", 0..<3))
+        #expect(try await tailer.poll() == 3)
+        try f.append("two.jsonl", lines("b", 0..<4))
+        try f.append("ignored.txt", lines("c", 0..<4))
+        #expect(try await tailer.poll() == 4)
+        #expect(try await f.requests("b") == 4)
+        #expect(try await f.requests("c") == 0)
     }
 
     @Test func followsARenamedFileAndPicksUpItsSuccessor() async throws {
         let f = try TailFixture()
         let tailer = f.tailer("app.jsonl*")
-        try f.append("app.jsonl", (0..<10).map { line("a", $0) }.joined())
+        try f.append("app.jsonl", lines("a", 0..<10))
         _ = try await tailer.poll()
         // Lines written just before rotation, then rename and a new file.
-        try f.append("app.jsonl", (10..<13).map { line("a", $0) }.joined())
-        try FileManager.default.moveItem(atPath: f.path("app.jsonl"), toPath: f.path("app.jsonl.1"))
-        try f.append("app.jsonl", (13..<20).map { line("a", $0) }.joined())
+        try f.append("app.jsonl", lines("a", 10..<13))
+        try f.move("app.jsonl", "app.jsonl.1")
+        try f.append("app.jsonl", lines("a", 13..<20))
         _ = try await tailer.poll()
         #expect(try await f.requests("a") == 20)
-        // A fresh tailer over the same store reads nothing twice.
+        // A fresh tailer over the same store reads nothing twice, though both names match the glob.
+        #expect(try await f.tailer("app.jsonl*").poll() == 0)
+    }
+
+    @Test func aRotationWhileStoppedIsFoundUnderTheNewName() async throws {
+        let f = try TailFixture()
+        try f.append("app.jsonl", lines("a", 0..<10))
+        _ = try await f.tailer("app.jsonl*").poll()
+        // Sluice is down: more lines, a rotation, a new file.
+        try f.append("app.jsonl", lines("a", 10..<12))
+        try f.move("app.jsonl", "app.jsonl.1")
+        try f.append("app.jsonl", lines("a", 12..<15))
+        #expect(try await f.tailer("app.jsonl*").poll() == 5)
+        #expect(try await f.requests("a") == 15)
+    }
+
+    @Test func drainsAFileRenamedOutOfTheGlobThenLetsItGo() async throws {
+        let f = try TailFixture()
+        let tailer = f.tailer("app.jsonl")
+        try f.append("app.jsonl", lines("a", 0..<5))
+        _ = try await tailer.poll()
+        try f.append("app.jsonl", lines("a", 5..<8))
+        try f.move("app.jsonl", "app.jsonl.old")
+        try f.append("app.jsonl", lines("b", 0..<2))
+        _ = try await tailer.poll()
+        #expect(try await f.requests("a") == 8)
+        #expect(try await f.requests("b") == 2)
+        #expect(tailer.files.values.map(\.path) == [f.path("app.jsonl")])
+    }
+
+    @Test func copytruncateContinuesInTheCopyWhereTheOriginalWasRead() async throws {
+        let f = try TailFixture()
+        let tailer = f.tailer("app.jsonl*")
+        try f.append("app.jsonl", lines("a", 0..<10))
+        _ = try await tailer.poll()
+        try f.append("app.jsonl", lines("a", 10..<15))  // not read before rotation
+        try f.copyTruncate("app.jsonl", to: "app.jsonl.1")
+        try f.append("app.jsonl", lines("b", 0..<3))
+        _ = try await tailer.poll()
+        _ = try await tailer.poll()
+        #expect(try await f.requests("a") == 15)
+        #expect(try await f.requests("b") == 3)
+        #expect(try await f.tailer("app.jsonl*").poll() == 0)
+    }
+
+    @Test func aCopySeenBeforeTheTruncationWaitsForIt() async throws {
+        let f = try TailFixture()
+        let tailer = f.tailer("app.jsonl*")
+        try f.append("app.jsonl", lines("a", 0..<10))
+        _ = try await tailer.poll()
+        try f.append("app.jsonl", lines("a", 10..<12))
+        try FileManager.default.copyItem(atPath: f.path("app.jsonl"), toPath: f.path("app.jsonl.1"))
+        _ = try await tailer.poll()  // the copy exists, the original is whole: read the original only
+        #expect(try await f.requests("a") == 12)
+        try FileHandle(forWritingTo: URL(fileURLWithPath: f.path("app.jsonl"))).truncate(atOffset: 0)
+        try f.append("app.jsonl", lines("b", 0..<3))
+        _ = try await tailer.poll()
+        _ = try await tailer.poll()
+        #expect(try await f.requests("a") == 12)
+        #expect(try await f.requests("b") == 3)
+    }
+
+    @Test func copytruncateWhileStoppedIsCountedOnce() async throws {
+        let f = try TailFixture()
+        try f.append("app.jsonl", lines("a", 0..<10))
+        _ = try await f.tailer("app.jsonl*").poll()
+        try f.append("app.jsonl", lines("a", 10..<14))
+        try f.copyTruncate("app.jsonl", to: "app.jsonl.1")
+        try f.append("app.jsonl", lines("b", 0..<2))
+        let restarted = f.tailer("app.jsonl*")
+        _ = try await restarted.poll()
+        _ = try await restarted.poll()
+        #expect(try await f.requests("a") == 14)
+        #expect(try await f.requests("b") == 2)
+        // And once more after another restart.
         #expect(try await f.tailer("app.jsonl*").poll() == 0)
     }
 
     @Test func rereadsATruncatedFile() async throws {
         let f = try TailFixture()
         let tailer = f.tailer("app.jsonl")
-        try f.append("app.jsonl", (0..<10).map { line("a", $0) }.joined())
+        try f.append("app.jsonl", lines("a", 0..<10))
         _ = try await tailer.poll()
         try FileHandle(forWritingTo: URL(fileURLWithPath: f.path("app.jsonl"))).truncate(atOffset: 0)
-        try f.append("app.jsonl", (0..<3).map { line("b", $0) }.joined())
+        try f.append("app.jsonl", lines("b", 0..<3))
         _ = try await tailer.poll()
         #expect(try await f.requests("b") == 3)
         #expect(try await f.requests("a") == 10)
     }
 
+    @Test func aTruncationThatRegrowsPastTheOffsetIsCaughtByTheFingerprint() async throws {
+        let f = try TailFixture()
+        let tailer = f.tailer("app.jsonl")
+        try f.append("app.jsonl", lines("a", 0..<3))
+        _ = try await tailer.poll()
+        try FileHandle(forWritingTo: URL(fileURLWithPath: f.path("app.jsonl"))).truncate(atOffset: 0)
+        try f.append("app.jsonl", lines("b", 0..<6))  // longer than before: only the first bytes tell
+        _ = try await tailer.poll()
+        #expect(try await f.requests("b") == 6)
+    }
+
+    @Test func drainsADeletedFileClosesItAndForgetsItsCheckpoint() async throws {
+        let f = try TailFixture()
+        let tailer = f.tailer("*.jsonl")
+        let clock = TestClock()
+        tailer.clock = clock.read
+        tailer.checkpointRetention = 60
+        try f.append("app.jsonl", lines("a", 0..<10))
+        _ = try await tailer.poll()
+        try f.append("app.jsonl", lines("a", 10..<13))
+        let descriptor = try #require(tailer.files.values.first?.descriptor)
+        try FileManager.default.removeItem(atPath: f.path("app.jsonl"))
+        _ = try await tailer.poll()
+        #expect(try await f.requests("a") == 13)
+        #expect(tailer.files.isEmpty)
+        #expect(fcntl(descriptor, F_GETFD) == -1)  // closed
+        #expect(try await f.store.checkpoints().count == 1)
+        clock.advance(61)
+        _ = try await tailer.poll()
+        _ = try await tailer.poll()
+        #expect(try await f.store.checkpoints().isEmpty)
+    }
+
+    @Test func readsTheUnterminatedLastLineOfARotatedFileOnceItSettles() async throws {
+        let f = try TailFixture()
+        let tailer = f.tailer("app.jsonl")
+        let clock = TestClock()
+        tailer.clock = clock.read
+        try f.append("app.jsonl", lines("a", 0..<3) + line("a", 3).dropLast())  // the writer died mid-newline
+        #expect(try await tailer.poll() == 3)
+        try f.move("app.jsonl", "app.jsonl.1")
+        #expect(try await tailer.poll() == 0)  // not yet settled
+        clock.advance(3)
+        #expect(try await tailer.poll() == 1)
+        #expect(try await f.requests("a") == 4)
+        #expect(tailer.files.isEmpty)
+    }
+
+    @Test func followsSymlinksAndCountsALinkAndItsTargetOnce() async throws {
+        let f = try TailFixture()
+        let data = f.directory.appendingPathComponent("data")
+        try FileManager.default.createDirectory(at: data, withIntermediateDirectories: true)
+        try Data(lines("a", 0..<4).utf8).write(to: data.appendingPathComponent("day1.log"))
+        try FileManager.default.createDirectory(at: f.directory.appendingPathComponent("logs"), withIntermediateDirectories: true)
+        let link = f.path("logs/current.jsonl")
+        try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: data.appendingPathComponent("day1.log").path)
+        try FileManager.default.createSymbolicLink(
+            atPath: f.path("logs/alias.jsonl"), withDestinationPath: data.appendingPathComponent("day1.log").path)
+        let tailer = f.tailer("logs/*.jsonl")
+        #expect(try await tailer.poll() == 4)
+        // The link moves to the next day's file; the old one is drained through its descriptor.
+        try Data(lines("a", 4..<6).utf8).write(to: data.appendingPathComponent("day2.log"))
+        try f.append("data/day1.log", lines("a", 6..<7))
+        try FileManager.default.removeItem(atPath: link)
+        try FileManager.default.removeItem(atPath: f.path("logs/alias.jsonl"))
+        try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: data.appendingPathComponent("day2.log").path)
+        _ = try await tailer.poll()
+        #expect(try await f.requests("a") == 7)
+        #expect(tailer.directories.contains(data.path))
+    }
+
+    @Test func readsSeveralFilesFairly() async throws {
+        let f = try TailFixture()
+        let tailer = f.tailer("*.jsonl")
+        tailer.roundsPerPoll = 4
+        try f.append("busy.jsonl", lines("busy", 0..<1000))
+        try f.append("quiet.jsonl", lines("quiet", 0..<10))
+        _ = try await tailer.poll()
+        // One poll: each file gets the same few batches; the quiet one is done, the busy one is not.
+        #expect(try await f.requests("quiet") == 10)
+        #expect(try await f.requests("busy") == 28)
+        while try await tailer.poll() > 0 {}
+        #expect(try await f.requests("busy") == 1000)
+    }
+
     @Test func startAtEndSkipsHistoryOfFilesSeenAtStartup() async throws {
         let f = try TailFixture()
-        try f.append("app.jsonl", (0..<10).map { line("old", $0) }.joined())
+        try f.append("app.jsonl", lines("old", 0..<10))
         let tailer = f.tailer("*.jsonl", startAt: .end)
         #expect(try await tailer.poll() == 0)
         try f.append("app.jsonl", line("new", 1))
@@ -110,17 +309,89 @@ func line(_ account: String, _ i: Int) -> String {
         #expect(try await f.requests("new") == 2)
     }
 
-    @Test func countsBadLinesAndGoesOn() async throws {
+    @Test func startAtEndAppliesOnlyToASourceNeverRead() async throws {
         let f = try TailFixture()
-        let tailer = f.tailer("app.jsonl", maxLineBytes: 4096)
-        let huge = "{\"ts\": 1795630000, \"account\": \"" + String(repeating: "x", count: 3_000_000) + "\"}\n"
-        try f.append("app.jsonl", line("a", 0) + "not json\n" + huge + "\n" + line("a", 1) + "{\"ts\": 1795630000}\n" + line("a", 2))
+        try f.append("app.jsonl", lines("old", 0..<10) + String(line("old", 10).prefix(20)))
+        #expect(try await f.tailer("*.jsonl", startAt: .end).poll() == 0)
+        // Written while Sluice was down: a restart must not skip it. The line being written at the
+        // first start is read whole, not as a fragment.
+        try f.append("app.jsonl", String(line("old", 10).dropFirst(20)) + line("new", 1))
+        try f.append("later.jsonl", line("new", 2))
+        #expect(try await f.tailer("*.jsonl", startAt: .end).poll() == 3)
+        #expect(try await f.requests("new") == 2)
+        #expect(try await f.requests("old") == 1)
+        #expect(try await f.counts().bad.isEmpty)
+    }
+
+    @Test func skipsABinaryFileMatchedByTheGlobCountingItOnce() async throws {
+        let f = try TailFixture()
+        try f.append("app.jsonl", lines("a", 0..<50))
+        let gzip = Process()
+        gzip.executableURL = URL(fileURLWithPath: "/bin/gzip")
+        gzip.arguments = ["-k", f.path("app.jsonl")]
+        try gzip.run()
+        gzip.waitUntilExit()
+        var random = SystemRandomNumberGenerator()
+        try f.append("blob.jsonl", Data((0..<5000).map { _ in UInt8.random(in: 0...255, using: &random) }))
+        let tailer = f.tailer("*.jsonl*")
         _ = try await tailer.poll()
-        #expect(try await f.requests("a") == 3)
-        let counts = try #require(try await f.store.sourceCounts()["test"])
-        #expect(counts.bad == ["not_json": 1, "too_long": 1, "missing_account": 1])
-        let samples = try await f.store.badLineSamples()
-        #expect(samples.count == 3)
-        #expect(samples.allSatisfy { !$0.detail.contains("xxxx") })
+        _ = try await tailer.poll()
+        #expect(try await f.requests("a") == 50)
+        let counts = try await f.counts()
+        #expect(counts.bad == ["binary_file": 2])
+        #expect(try await f.store.badLineSamples().filter { $0.reason == "binary_file" }.count == 2)
+    }
+
+    @Test func reportsLagInBytesAndSecondsWhileBehind() async throws {
+        let f = try TailFixture()
+        let tailer = f.tailer("app.jsonl")
+        let clock = TestClock()
+        tailer.clock = clock.read
+        tailer.roundsPerPoll = 1
+        try f.append("app.jsonl", lines("a", 0..<100))
+        let size = Int64(lines("a", 0..<100).utf8.count)
+        _ = try await tailer.poll()
+        clock.advance(5)
+        _ = try await tailer.poll()
+        let behind = try #require(tailer.snapshot.first)
+        #expect(behind.lagBytes == size - behind.offset!)
+        #expect(behind.lagBytes! > 0)
+        #expect(behind.lagSeconds == 5)
+        while try await tailer.poll() > 0 {}
+        let caughtUp = try #require(tailer.snapshot.first)
+        #expect(caughtUp.lagBytes == 0 && caughtUp.lagSeconds == 0 && caughtUp.offset == size)
+    }
+}
+
+@Suite struct TailServiceTests {
+    /// Runs a TailService with a 30 s poll: only a file event can bring a line in quickly.
+    func linesArrive(fileEvents: Bool, within seconds: Double) async throws -> Bool {
+        let f = try TailFixture()
+        try f.append("app.jsonl", line("a", 0))
+        let tailer = f.tailer("*.jsonl")
+        let scoring = ScoringRunner(
+            store: f.store, scorer: Scorer(policy: ScoringPolicy()), eventInterval: 900, logger: Logger(label: "t"))
+        let service = TailService(
+            tailers: [tailer], scoring: scoring, pollInterval: 30, fileEvents: fileEvents, logger: Logger(label: "t"))
+        let task = Task { try await service.run() }
+        defer { task.cancel() }
+        let deadline = Date().addingTimeInterval(5)
+        while try await f.requests("a") < 1 && Date() < deadline { try await Task.sleep(for: .milliseconds(20)) }
+        try await Task.sleep(for: .milliseconds(300))  // the loop is now waiting
+        try f.append("later.jsonl", line("b", 1))
+        let start = Date()
+        while Date().timeIntervalSince(start) < seconds {
+            if try await f.requests("b") == 1 { return true }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        return false
+    }
+
+    @Test func fileEventsWakeThePollLoop() async throws {
+        #expect(try await linesArrive(fileEvents: true, within: 3))
+    }
+
+    @Test func withoutFileEventsTheLoopWaitsForThePoll() async throws {
+        #expect(try await !linesArrive(fileEvents: false, within: 1))
     }
 }

@@ -207,7 +207,9 @@ extension AccountSketch {
         return w.buffer
     }
 
-    public init(encoded bytes: [UInt8]) throws(SketchDecodingError) {
+    /// Decodes a sketch. Scoring passes `seenPrompts: false`: the novelty sample is the largest
+    /// part and only ingestion needs it, so a pass over every account stays small in memory.
+    public init(encoded bytes: [UInt8], seenPrompts keepSeen: Bool = true) throws(SketchDecodingError) {
         var r = ByteReader(bytes)
         guard try r.u8() == Self.formatVersion else { throw SketchDecodingError() }
         self.init()
@@ -217,7 +219,12 @@ extension AccountSketch {
         let seenCount = Int(try r.u32())
         guard seenCount <= Self.seenPromptCapacity else { throw SketchDecodingError() }
         seenPrompts = []
-        for _ in 0..<seenCount { seenPrompts.append(try r.u32()) }
+        if keepSeen {
+            seenPrompts.reserveCapacity(seenCount)
+            for _ in 0..<seenCount { seenPrompts.append(try r.u32()) }
+        } else {
+            _ = try r.take(seenCount * 4)
+        }
         seenPromptsNext = Int(try r.u32())
         var tops: [TopCounts] = []
         for capacity in [16, 4, 4] {

@@ -31,6 +31,8 @@ public enum BadLineReason: String, Sendable, CaseIterable, Codable, Comparable {
     case wrongType = "wrong_type"
     case outOfRange = "out_of_range"
     case invalidBody = "invalid_body"
+    /// A whole file matched by a source's glob that is not text (a compressed rotation): skipped, counted once.
+    case binaryFile = "binary_file"
 
     public static func < (lhs: BadLineReason, rhs: BadLineReason) -> Bool { lhs.rawValue < rhs.rawValue }
 }
@@ -145,10 +147,11 @@ public struct LogParser: Sendable {
         record.ip = try optionalString(payload["ip"], "ip")
         record.userAgent = try optionalString(payload["user_agent"], "user_agent")
         record.route = try optionalString(payload["route"], "route")
-        if let status = payload["status"], !status.isNull { record.status = try integer(status, "status") }
-        guard let request = payload["request"], case .object = request else {
+        if let status = payload["status"], !status.isNull { record.status = try httpStatus(status, "status") }
+        guard let request = payload["request"], !request.isNull else {
             throw MappingError(.missingField, "request (the Chat Completions body) is missing")
         }
+        guard case .object = request else { throw MappingError(.wrongType, "request must be an object") }
         try applyRequestBody(request, to: &record, field: "request")
         if let endUser = try optionalString(payload["end_user"], "end_user") { record.endUser = endUser }
         if let usage = payload["usage"], !usage.isNull {
@@ -185,13 +188,14 @@ public struct LogParser: Sendable {
         record.userAgent = try optionalString(payload["http_user_agent"], "http_user_agent")
         let uri = try optionalString(payload["request_uri"], "request_uri")
         record.route = uri.map { String($0.prefix { $0 != "?" }) }
-        if let status = payload["status"], !status.isNull { record.status = try integer(status, "status") }
+        if let status = payload["status"], !status.isNull { record.status = try httpStatus(status, "status") }
         try applyRequestBody(body, to: &record, field: "request_body")
         // nginx does not see token usage: estimate it from bytes (about 4 bytes a token; a streamed
         // token costs a whole SSE event of roughly 150 bytes).
         let promptCharacters = record.messages.reduce(0) { $0 + $1.text.utf8.count }
         record.promptTokens = promptCharacters / 4
-        if let sent = payload["body_bytes_sent"]?.numberValue, sent > 0 {
+        // `Int(_:)` traps beyond its range: a hostile "1e30" must not stop ingestion.
+        if let sent = payload["body_bytes_sent"]?.numberValue, sent.isFinite, sent > 0, sent < 1e15 {
             record.completionTokens = Int(sent) / (record.stream ? 150 : 4)
         }
         return .record(record)
@@ -260,6 +264,13 @@ public struct LogParser: Sendable {
             throw MappingError(.outOfRange, "\(field) \(d) is not a usable integer")
         }
         return Int(d)
+    }
+
+    /// An HTTP status code: 100 to 599.
+    func httpStatus(_ value: JSONValue, _ field: String) throws(MappingError) -> Int {
+        let status = try integer(value, field)
+        guard (100...599).contains(status) else { throw MappingError(.outOfRange, "\(field) \(status) is not an HTTP status") }
+        return status
     }
 
     /// A token count: a JSON number, absent or null for zero, never negative or absurd.

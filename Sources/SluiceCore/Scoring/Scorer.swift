@@ -89,7 +89,11 @@ public struct Scorer: Sendable {
 
         // The extraction shape: all three at once.
         let single = ramp(m.singleShot, 0.6, 0.95)
-        let long = max(ramp(m.longOutput, 0.15, 0.5), ramp(m.hitMaxTokens, 0.1, 0.4)) * ramp(m.outputRatio, 1, 4)
+        // Long relative to the question: graded by length so that medium (300–500 token)
+        // reasoning answers count too, and by the answer/prompt ratio so that long inputs
+        // (RAG, summaries, few-shot evals, agents' growing context) do not.
+        let length = max(ramp(m.perAnswerCompletion, 150, 600), ramp(m.longOutput, 0.15, 0.5), ramp(m.hitMaxTokens, 0.1, 0.4))
+        let long = length * ramp(m.outputRatio, 0.5, 2)
         let novel = m.novelty.map { ramp($0, 0.5, 0.9) * ramp(m.distinctPrompts, 50, 400) } ?? 0
         let shape = cbrt(single * long * novel)
         let relevant = shape > 0.25
