@@ -554,12 +554,16 @@ public final class FileTailer: @unchecked Sendable {
             ("SQLite WAL", [0x37, 0x7F, 0x06, 0x83]),
         ]
         for (kind, bytes) in magic where head.starts(with: bytes) { return kind }
-        // Mostly control bytes and not a JSON line in sight: binary. A log whose start was zeroed
+        // Mostly control bytes, or not UTF-8, and not a JSON line in sight: binary. A log whose start was zeroed
         // by a crash still has `{"` after the zeros, and is read (the zeros are one bad line).
         guard head.count >= 32 else { return nil }
         let control = head.filter { ($0 < 0x20 && $0 != 0x09 && $0 != 0x0A && $0 != 0x0D) || $0 == 0x7F }.count
         let hasJSON = zip(head, head.dropFirst()).contains { $0 == UInt8(ascii: "{") && $1 == UInt8(ascii: "\"") }
-        return control * 10 > head.count * 3 && !hasJSON ? "binary" : nil
+        // The head may end inside a UTF-8 sequence: leave its last incomplete bytes out of the check.
+        var text = head[...]
+        while let last = text.last, last >= 0x80, head.count - text.count < 3 { text = text.dropLast() }
+        let utf8 = String(validating: text, as: UTF8.self) != nil
+        return (control * 10 > head.count * 3 || !utf8) && !hasJSON ? "binary" : nil
     }
 
     // MARK: - Status

@@ -182,7 +182,9 @@ extension SluiceAPI {
 
     /// Decodes JSON; broken JSON and wrong fields are a 400 that names the problem.
     static func decode<T: Decodable>(_ type: T.Type, from buffer: ByteBuffer) throws -> T {
-        guard buffer.readableBytes > 0 else { throw APIError(.badRequest, code: "bad_json", "the body is empty; send JSON") }
+        guard buffer.readableBytes > 0 else {
+            throw APIError(.badRequest, code: "bad_json", "the body is empty; send JSON")
+        }
         do {
             return try JSONDecoder.sluice.decode(T.self, from: Data(buffer.readableBytesView))
         } catch DecodingError.keyNotFound(let key, _) {
@@ -231,7 +233,8 @@ extension SluiceAPI {
         do {
             if decisions.hasLapsed(now: now) {
                 for d in try await store.noteExpiredDecisions(now: now) {
-                    logger.notice("\(d.kind.rawValue) expired", metadata: ["account": "\(d.account)", "decision": "\(d.id)"])
+                    logger.notice(
+                        "\(d.kind.rawValue) expired", metadata: ["account": "\(d.account)", "decision": "\(d.id)"])
                 }
             }
             if try await store.decisionHead() != decisions.head { try await decisions.reload(from: store) }
@@ -248,7 +251,10 @@ extension SluiceAPI {
         guard policy.autoBlock else { return }
         let candidates = assessments.filter { $0.level >= policy.level }.map { a in
             let codes = a.reasons.prefix(4).map(\.code).joined(separator: ", ")
-            return (account: a.account, reason: "auto_block: score \(String(format: "%.2f", a.score)), \(a.level.rawValue): \(codes)")
+            return (
+                account: a.account,
+                reason: "auto_block: score \(String(format: "%.2f", a.score)), \(a.level.rawValue): \(codes)"
+            )
         }
         guard !candidates.isEmpty else { return }
         let expiresAt = policy.duration.flatMap { $0 > 0 ? now.addingTimeInterval($0) : nil }
@@ -281,7 +287,8 @@ struct CheckMetrics: Sendable {
     ]
 
     init(registry: PrometheusCollectorRegistry) {
-        duration = registry.durationHistogram("sluice_check_duration_seconds", labels: [], buckets: Self.buckets,
+        duration = registry.durationHistogram(
+            "sluice_check_duration_seconds", labels: [], buckets: Self.buckets,
             help: "Time to decide a GET /v1/check, in the handler")
         let help = "Gateway checks by result"
         allowed = registry.counter("sluice_checks_total", labels: [("result", "allow")], help: help)

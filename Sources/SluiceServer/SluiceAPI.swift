@@ -64,7 +64,9 @@ public struct SluiceAPI: Sendable {
         router.add(middleware: MetricsMiddleware(registry: registry))
         router.add(middleware: JSONErrorMiddleware())
         router.add(middleware: AuthMiddleware(authenticator: authenticator, routes: routes))
-        router.get("/healthz") { _, _ in Response(status: .ok, body: ResponseBody(byteBuffer: ByteBuffer(string: "ok\n"))) }
+        router.get("/healthz") { _, _ in
+            Response(status: .ok, body: ResponseBody(byteBuffer: ByteBuffer(string: "ok\n")))
+        }
         router.get("/metrics") { _, _ in try await metrics() }
         router.get("/v1/status") { _, _ in JSONResponse.make(try await status()) }
         router.get("/v1/flagged") { request, _ in try await flagged(request) }
@@ -112,12 +114,14 @@ public struct SluiceAPI: Sendable {
             var summary = SourceStatus(
                 name: name, path: tailer.source.path, format: tailer.source.format.rawValue,
                 offset: files.reduce(0) { $0 + ($1.offset ?? 0) }, size: files.reduce(0) { $0 + ($1.size ?? 0) },
-                lagBytes: files.reduce(0) { $0 + ($1.lagBytes ?? 0) }, lagSeconds: files.compactMap(\.lagSeconds).max() ?? 0,
+                lagBytes: files.reduce(0) { $0 + ($1.lagBytes ?? 0) },
+                lagSeconds: files.compactMap(\.lagSeconds).max() ?? 0,
                 lines: count.records, badLines: count.badTotal, badByReason: count.bad)
             if files.count == 1 { summary.path = files[0].path }
             sources.append(summary)
         }
-        for (name, count) in counts.sorted(by: { $0.key < $1.key }) where !tailers.contains(where: { $0.source.name == name }) {
+        for (name, count) in counts.sorted(by: { $0.key < $1.key })
+        where !tailers.contains(where: { $0.source.name == name }) {
             sources.append(
                 SourceStatus(
                     name: name, path: nil, format: nil, offset: nil, size: nil, lagBytes: nil, lagSeconds: nil,
@@ -128,7 +132,8 @@ public struct SluiceAPI: Sendable {
             accounts: totals.accounts, lines: counts.values.reduce(0) { $0 + $1.records },
             badLines: counts.values.reduce(0) { $0 + $1.badTotal }, flagged: totals.flagged, sources: sources,
             badLineSamples: try await store.badLineSamples(),
-            lastScoring: last.map { Date(timeIntervalSince1970: $0.wallTime) }, lastError: tailers.compactMap(\.lastError).first)
+            lastScoring: last.map { Date(timeIntervalSince1970: $0.wallTime) },
+            lastError: tailers.compactMap(\.lastError).first)
     }
 
     func metrics() async throws -> Response {
@@ -136,10 +141,14 @@ public struct SluiceAPI: Sendable {
         registry.gauge("sluice_accounts", help: "Accounts seen").set(Double(report.accounts))
         for source in report.sources {
             let labels = [("source", source.name)]
-            registry.gauge("sluice_lines_ingested", labels: labels, help: "Log records ingested").set(Double(source.lines))
-            registry.gauge("sluice_ingest_lag_bytes", labels: labels, help: "Bytes not yet read").set(Double(source.lagBytes ?? 0))
-            registry.gauge("sluice_ingest_lag_seconds", labels: labels, help: "Age of the newest event read while behind")
-                .set(source.lagSeconds ?? 0)
+            registry.gauge("sluice_lines_ingested", labels: labels, help: "Log records ingested").set(
+                Double(source.lines))
+            registry.gauge("sluice_ingest_lag_bytes", labels: labels, help: "Bytes not yet read").set(
+                Double(source.lagBytes ?? 0))
+            registry.gauge(
+                "sluice_ingest_lag_seconds", labels: labels, help: "Age of the newest event read while behind"
+            )
+            .set(source.lagSeconds ?? 0)
             for reason in BadLineReason.allCases {
                 registry.gauge(
                     "sluice_bad_lines", labels: labels + [("reason", reason.rawValue)], help: "Lines skipped as bad"
@@ -173,13 +182,16 @@ struct MetricsMiddleware: RouterMiddleware {
         .milliseconds(5), .milliseconds(25), .milliseconds(100), .milliseconds(500), .seconds(2),
     ]
 
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
+        -> Response
+    {
         // The check records its own, cheaper, histogram (see `CheckMetrics`).
         if context.endpointPath == SluiceAPI.checkPath { return try await next(request, context) }
         let start = ContinuousClock.now
         defer {
             let route = context.endpointPath ?? "unknown"
-            registry.durationHistogram("sluice_http_request_duration_seconds", labels: [("route", route)], buckets: Self.buckets,
+            registry.durationHistogram(
+                "sluice_http_request_duration_seconds", labels: [("route", route)], buckets: Self.buckets,
                 help: "HTTP request latency"
             ).record(ContinuousClock.now - start)
         }

@@ -121,7 +121,8 @@ extension SQLiteStore {
                     cursor: String(head), full: true, added: blocked.keys.sorted().map(entry), removed: [])
             }
             let changed = try String.fetchAll(
-                db, sql: "SELECT DISTINCT account FROM decisions WHERE kind = 'block' AND changed_seq > ? ORDER BY account",
+                db,
+                sql: "SELECT DISTINCT account FROM decisions WHERE kind = 'block' AND changed_seq > ? ORDER BY account",
                 arguments: [since])
             return BlocklistDelta(
                 cursor: String(head), full: false, added: changed.filter { blocked[$0] != nil }.map(entry),
@@ -230,7 +231,9 @@ extension SQLiteStore {
                 db, kind, account: account, actor: actor, reason: reason, at: now, expiresAt: expiresAt,
                 sequence: sequence)
             var detail = "expires \(Self.describe(expiresAt))"
-            if !superseded.isEmpty { detail += "; supersedes \(superseded.map { "#\($0.id)" }.joined(separator: ", "))" }
+            if !superseded.isEmpty {
+                detail += "; supersedes \(superseded.map { "#\($0.id)" }.joined(separator: ", "))"
+            }
             try Self.audit(
                 db, at: now, actor: actor, action: kind == .block ? "block" : "allow", account: account, reason: reason,
                 decision: decision.id, detail: detail)

@@ -94,7 +94,8 @@ struct Allow: AsyncParsableCommand {
 }
 
 struct Disallow: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Remove an account from the allowlist (the record stays).")
+    static let configuration = CommandConfiguration(
+        abstract: "Remove an account from the allowlist (the record stays).")
     @OptionGroup var options: ClientOptions
     @Argument(help: "The account id.") var id: String
     @Option(help: "Why, for the audit log.") var reason: String

@@ -10,7 +10,8 @@ struct SluiceCtl: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sluicectl",
         abstract: "Administer a running Sluice: flagged accounts, account detail, blocks, allowlist, audit, status.",
-        discussion: "The server comes from --server or SLUICE_SERVER (default http://127.0.0.1:8780); the token from --token or SLUICE_TOKEN.",
+        discussion:
+            "The server comes from --server or SLUICE_SERVER (default http://127.0.0.1:8780); the token from --token or SLUICE_TOKEN.",
         subcommands: [
             Flagged.self, Show.self, Block.self, Unblock.self, Blocks.self, Allow.self, Disallow.self, Allowlist.self,
             Audit.self, Status.self,
@@ -142,13 +143,16 @@ struct Flagged: AsyncParsableCommand {
 }
 
 struct Show: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Explain one account: score, reasons with their numbers, cluster, decisions.")
+    static let configuration = CommandConfiguration(
+        abstract: "Explain one account: score, reasons with their numbers, cluster, decisions.")
     @OptionGroup var options: ClientOptions
     @Argument(help: "The account id.") var id: String
 
     func run() async throws {
         try await reportingFailures {
-            let escaped = id.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(CharacterSet(charactersIn: "/"))) ?? id
+            let escaped =
+                id.addingPercentEncoding(
+                    withAllowedCharacters: .urlPathAllowed.subtracting(CharacterSet(charactersIn: "/"))) ?? id
             let data = try await options.client.get("/v1/accounts/\(escaped)")
             if options.json { return printJSON(data) }
             let detail = try JSONDecoder.sluice.decode(AccountDetail.self, from: data)

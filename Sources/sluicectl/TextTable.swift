@@ -42,7 +42,10 @@ enum TextTable {
         }
         if !d.reasons.isEmpty {
             lines.append("")
-            lines.append(render(["REASON", "STRENGTH", "EVIDENCE"], d.reasons.map { [$0.code, String(format: "%.2f", $0.value), $0.summary] }))
+            lines.append(
+                render(
+                    ["REASON", "STRENGTH", "EVIDENCE"],
+                    d.reasons.map { [$0.code, String(format: "%.2f", $0.value), $0.summary] }))
         }
         if !d.decisions.isEmpty {
             lines.append("")
@@ -50,7 +53,10 @@ enum TextTable {
                 render(
                     ["DECISION", "KIND", "BY", "CREATED", "EXPIRES", "REVOKED", "REASON"],
                     d.decisions.map {
-                        ["\($0.id)", $0.kind.rawValue, $0.actor, time($0.createdAt), time($0.expiresAt), time($0.revokedAt), $0.reason]
+                        [
+                            "\($0.id)", $0.kind.rawValue, $0.actor, time($0.createdAt), time($0.expiresAt),
+                            time($0.revokedAt), $0.reason,
+                        ]
                     }))
         }
         return lines.joined(separator: "\n")
@@ -101,7 +107,10 @@ enum TextTable {
         }
         if !s.badLineSamples.isEmpty {
             lines.append("")
-            lines.append(render(["BAD LINE", "REASON", "DETAIL"], s.badLineSamples.suffix(10).map { [$0.location, $0.reason, $0.detail] }))
+            lines.append(
+                render(
+                    ["BAD LINE", "REASON", "DETAIL"],
+                    s.badLineSamples.suffix(10).map { [$0.location, $0.reason, $0.detail] }))
         }
         return lines.joined(separator: "\n")
     }

@@ -41,18 +41,24 @@ struct DecisionsEndToEndTests {
         // The check reads its token from X-Sluice-Token only: Authorization is the customer's key.
         let account = ["X-Sluice-Account": "acct-1"]
         #expect(try await http(url + "/v1/check", headers: account).status == 401)
-        #expect(try await http(url + "/v1/check", headers: account.merging(bearer(TestTokens.admin)) { $1 }).status == 401)
-        let reader = try await http(url + "/v1/check", headers: account.merging(["X-Sluice-Token": TestTokens.reader]) { $1 })
+        #expect(
+            try await http(url + "/v1/check", headers: account.merging(bearer(TestTokens.admin)) { $1 }).status == 401)
+        let reader = try await http(
+            url + "/v1/check", headers: account.merging(["X-Sluice-Token": TestTokens.reader]) { $1 })
         #expect(reader.status == 403 && reader.errorCode == "forbidden")
         let gateway = account.merging(["X-Sluice-Token": TestTokens.gateway]) { $1 }
         let blocked = try await http(url + "/v1/check", headers: gateway)
         #expect(blocked.status == 403 && blocked.errorCode == "blocked")
         #expect(blocked.text.contains("harvesting"))
-        #expect(try await http(url + "/v1/check", headers: ["X-Sluice-Account": "acct-2", "X-Sluice-Token": TestTokens.gateway]).status == 204)
+        #expect(
+            try await http(
+                url + "/v1/check", headers: ["X-Sluice-Account": "acct-2", "X-Sluice-Token": TestTokens.gateway]
+            ).status == 204)
         #expect(try await http(url + "/v1/check", headers: ["X-Sluice-Token": TestTokens.gateway]).status == 204)
         // Gateways poll the blocklist with their token.
         let list = try await http(url + "/v1/blocklist", headers: ["X-Sluice-Token": TestTokens.gateway])
-        #expect(list.status == 200 && (list.json["added"] as? [[String: Any]])?.first?["account"] as? String == "acct-1")
+        #expect(
+            list.status == 200 && (list.json["added"] as? [[String: Any]])?.first?["account"] as? String == "acct-1")
 
         let log = try String(contentsOf: server.output, encoding: .utf8)
         for secret in [TestTokens.admin, TestTokens.reader, TestTokens.gateway, TestTokens.ingest] {
@@ -66,7 +72,8 @@ struct DecisionsEndToEndTests {
         let admin = bearer(TestTokens.admin)
         let broken = try await http("POST", server.url + "/v1/blocks", headers: admin, body: Data("{\"account\":".utf8))
         #expect(broken.status == 400 && broken.errorCode == "bad_json")
-        let missing = try await http("POST", server.url + "/v1/blocks", headers: admin, body: jsonBody(["account": "a"]))
+        let missing = try await http(
+            "POST", server.url + "/v1/blocks", headers: admin, body: jsonBody(["account": "a"]))
         #expect(missing.status == 400 && missing.text.contains("reason"))
         let duration = jsonBody(["account": "a", "reason": "r", "duration": "soon"])
         #expect(try await http("POST", server.url + "/v1/blocks", headers: admin, body: duration).status == 400)
@@ -75,7 +82,8 @@ struct DecisionsEndToEndTests {
         #expect(tooLarge.status == 413 && tooLarge.errorCode == "too_large")
         let noRoute = try await http(server.url + "/v1/nothing-here", headers: admin)
         #expect(noRoute.status == 404 && noRoute.errorCode == "not_found")
-        let unblockNothing = try await http("DELETE", server.url + "/v1/blocks/nobody", headers: admin, body: jsonBody(["reason": "r"]))
+        let unblockNothing = try await http(
+            "DELETE", server.url + "/v1/blocks/nobody", headers: admin, body: jsonBody(["reason": "r"]))
         #expect(unblockNothing.status == 404)
         #expect(server.stop() == 0)
     }
@@ -84,7 +92,9 @@ struct DecisionsEndToEndTests {
         let directory = try temporaryDirectory("sluice-ctl")
         var server = try start(directory)
         var env = ["SLUICE_SERVER": server.url, "SLUICE_TOKEN": TestTokens.admin]
-        func ctl(_ arguments: String...) throws -> CommandResult { try run(Products.sluicectl, arguments, environment: env) }
+        func ctl(_ arguments: String...) throws -> CommandResult {
+            try run(Products.sluicectl, arguments, environment: env)
+        }
 
         let block = try ctl("block", "acct-h", "--reason", "harvesting math", "--for", "7d")
         #expect(block.status == 0, "\(block.stderr)")
@@ -105,7 +115,8 @@ struct DecisionsEndToEndTests {
         #expect(server.stop() == 0)
         server = try start(directory)
         env["SLUICE_SERVER"] = server.url
-        let check = try await http(server.url + "/v1/check", headers: ["X-Sluice-Account": "acct-h", "X-Sluice-Token": TestTokens.gateway])
+        let check = try await http(
+            server.url + "/v1/check", headers: ["X-Sluice-Account": "acct-h", "X-Sluice-Token": TestTokens.gateway])
         #expect(check.status == 403)
 
         #expect(try ctl("unblock", "acct-h", "--reason", "customer explained").status == 0)

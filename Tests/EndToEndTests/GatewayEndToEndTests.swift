@@ -11,7 +11,8 @@ let nginxPath = "/usr/sbin/nginx"
     .enabled(if: Products.built, "build the products first: swift build"),
     .enabled(if: FileManager.default.isExecutableFile(atPath: nginxPath), "needs nginx: apt-get install nginx-light"))
 struct GatewayEndToEndTests {
-    /// nginx with `daemon off` in a temporary prefix, stopped with SIGQUIT.
+    /// nginx with `daemon off` in a temporary prefix. The master process, not `master_process off`:
+    /// a child of the test runner inherits blocked signals, and only the master unblocks them.
     final class RunningNginx {
         let process = Process()
         let port: Int
@@ -26,7 +27,8 @@ struct GatewayEndToEndTests {
             port = try freePort()
             let upstreamPort = try freePort()
             let example = try String(
-                contentsOf: Products.packageRoot.appendingPathComponent("Config/nginx-auth-request.conf"), encoding: .utf8)
+                contentsOf: Products.packageRoot.appendingPathComponent("Config/nginx-auth-request.conf"),
+                encoding: .utf8)
             let site =
                 example
                 .replacingOccurrences(of: "server 127.0.0.1:8780;", with: "server 127.0.0.1:\(sluicePort);")
@@ -37,7 +39,7 @@ struct GatewayEndToEndTests {
             let p = prefix.path
             try """
             daemon off;
-            master_process off;
+            \(getuid() == 0 ? "user root;" : "")
             worker_processes 1;
             pid \(p)/nginx.pid;
             error_log \(p)/logs/error.log warn;
@@ -73,8 +75,12 @@ struct GatewayEndToEndTests {
             }.joined()
         }
 
+        /// SIGTERM (fast shutdown), then SIGKILL if nginx is still there after 5 s.
         func stop() {
-            if process.isRunning { kill(process.processIdentifier, SIGQUIT) }
+            guard process.isRunning else { return }
+            kill(process.processIdentifier, SIGTERM)
+            for _ in 0..<100 where process.isRunning { Thread.sleep(forTimeInterval: 0.05) }
+            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
             process.waitUntilExit()
         }
 
@@ -83,7 +89,8 @@ struct GatewayEndToEndTests {
 
     @Test func nginxRefusesABlockedAccountsKeyUntilItIsUnblocked() async throws {
         let directory = try temporaryDirectory("sluice-gateway")
-        try FileManager.default.createDirectory(at: directory.appendingPathComponent("logs"), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            at: directory.appendingPathComponent("logs"), withIntermediateDirectories: true)
         // Keys as LiteLLM logs them (plain SHA-256 hex), in Sluice's openai format.
         let harvesterKey = "sk-harvester-\(UUID().uuidString)"
         let customerKey = "sk-customer-\(UUID().uuidString)"
@@ -93,7 +100,9 @@ struct GatewayEndToEndTests {
             return #"{"ts":\#(now - 60 + Double(i)),"account":"\#(account)","api_key_id":"\#(Digest.sha256Hex(key))","#
                 + #""status":200,"request":\#(request),"usage":{"prompt_tokens":10,"completion_tokens":500}}"#
         }
-        let lines = (0..<3).map { line("acct-harvester", harvesterKey, $0) } + (0..<3).map { line("acct-customer", customerKey, $0) }
+        let lines =
+            (0..<3).map { line("acct-harvester", harvesterKey, $0) }
+            + (0..<3).map { line("acct-customer", customerKey, $0) }
         try (lines.joined(separator: "\n") + "\n").write(
             to: directory.appendingPathComponent("logs/api.jsonl"), atomically: true, encoding: .utf8)
         let config = directory.appendingPathComponent("sluice.yaml")
@@ -120,13 +129,15 @@ struct GatewayEndToEndTests {
         #expect(first.text == "upstream ok\n")
         #expect(try await through(harvesterKey).status == 200)
         let ingested = try await eventually {
-            let status = try await http(sluice.url + "/v1/status", headers: ["Authorization": "Bearer \(TestTokens.reader)"])
+            let status = try await http(
+                sluice.url + "/v1/status", headers: ["Authorization": "Bearer \(TestTokens.reader)"])
             return status.json["lines"] as? Int == 6
         }
         #expect(ingested)
 
         let env = ["SLUICE_SERVER": sluice.url, "SLUICE_TOKEN": TestTokens.admin]
-        let block = try run(Products.sluicectl, ["block", "acct-harvester", "--reason", "distillation"], environment: env)
+        let block = try run(
+            Products.sluicectl, ["block", "acct-harvester", "--reason", "distillation"], environment: env)
         #expect(block.status == 0, "\(block.stderr)")
 
         // The key map refreshes within seconds of ingest; then the harvester's key is refused.
@@ -139,7 +150,8 @@ struct GatewayEndToEndTests {
         // A client cannot name another account to slip past: nginx clears X-Sluice-Account.
         #expect(try await through(harvesterKey, ["X-Sluice-Account": "acct-customer"]).status == 403)
 
-        let unblock = try run(Products.sluicectl, ["unblock", "acct-harvester", "--reason", "resolved"], environment: env)
+        let unblock = try run(
+            Products.sluicectl, ["unblock", "acct-harvester", "--reason", "resolved"], environment: env)
         #expect(unblock.status == 0, "\(unblock.stderr)")
         #expect(try await through(harvesterKey).status == 200, "an unblock takes effect at once")
         #expect(try await through(customerKey).status == 200)

@@ -116,6 +116,29 @@ func chatUser(_ id: String, conversations: Int) -> AccountProfile {
         #expect(results.filter { $0.account.hasPrefix("chat") }.allSatisfy { $0.level < .review })
     }
 
+    @Test func paraphrasedSystemPromptsStillLinkAHydraAcrossNetworks() throws {
+        // Two networks, two clients, one system prompt lightly reworded per member.
+        let base = "You are an expert tutor. Think step by step and show your full reasoning before the final answer. Be thorough and precise in every step of the derivation."
+        var profiles: [AccountProfile] = []
+        for m in 0..<12 {
+            var b = ProfileBuilder("h\(m)")
+            let system = base + (m % 2 == 0 ? " Thanks." : " Please.")
+            for i in 0..<40 {
+                b.add(
+                    RequestRecord(
+                        time: day0 + Double(i) * 600, account: "h\(m)", ip: "198.51.\(100 + m % 2).\(m + 1)",
+                        userAgent: m % 2 == 0 ? "python-httpx/0.27" : "aiohttp/3.9", promptTokens: 60, completionTokens: 900,
+                        temperature: 0.9, messages: [ChatMessage(role: "system", text: system), ChatMessage(role: "user", text: "task \(m * 1000 + i) asks something new")]))
+            }
+            profiles.append(b.profile)
+        }
+        let clusters = Clustering().clusters(profiles)
+        // Members on one network and client are linked; the system prompt joins the two halves
+        // only where a pair also shares something else, so expect at least the two halves.
+        #expect(clusters.count == 12)
+        #expect(Set(clusters.values).count <= 2)
+    }
+
     @Test func unrelatedAccountsOnACommonClientAreNotClustered() {
         // Same user agent, different networks, prompts and schedules: one kind of evidence only.
         var profiles: [AccountProfile] = []

@@ -232,12 +232,13 @@ final class TestClock: Sendable {
         try f.append("app.jsonl", lines("a", 0..<10))
         _ = try await tailer.poll()
         try f.append("app.jsonl", lines("a", 10..<13))
-        let descriptor = try #require(tailer.files.values.first?.descriptor)
         try FileManager.default.removeItem(atPath: f.path("app.jsonl"))
         _ = try await tailer.poll()
         #expect(try await f.requests("a") == 13)
         #expect(tailer.files.isEmpty)
-        #expect(fcntl(descriptor, F_GETFD) == -1)  // closed
+        // The descriptor is closed: no descriptor of this process points at the deleted file.
+        let descriptors = try FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd")
+        #expect(!descriptors.contains { (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/fd/\($0)")) == f.path("app.jsonl") + " (deleted)" })
         #expect(try await f.store.checkpoints().count == 1)
         clock.advance(61)
         _ = try await tailer.poll()

@@ -19,7 +19,8 @@ func makeAPI(_ configuration: Configuration = Configuration()) throws -> SluiceA
     try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
     let store = try SQLiteStore(path: directory.appendingPathComponent("test.db").path)
     let logger = Logger(label: "test")
-    let scoring = ScoringRunner(store: store, scorer: Scorer(policy: ScoringPolicy()), eventInterval: 900, logger: logger)
+    let scoring = ScoringRunner(
+        store: store, scorer: Scorer(policy: ScoringPolicy()), eventInterval: 900, logger: logger)
     return SluiceAPI(store: store, tailers: [], scoring: scoring, configuration: configuration, logger: logger)
 }
 
@@ -41,7 +42,9 @@ func documentedRoutes() throws -> Set<String> {
             path = String(line.dropFirst(2).dropLast())
         } else if let path, line.hasPrefix("    "), !line.hasPrefix("     "), line.hasSuffix(":") {
             let method = line.trimmingCharacters(in: .whitespaces).dropLast()
-            if ["get", "post", "put", "delete", "patch"].contains(method) { routes.insert("\(method.uppercased()) \(path)") }
+            if ["get", "post", "put", "delete", "patch"].contains(method) {
+                routes.insert("\(method.uppercased()) \(path)")
+            }
         }
     }
     return routes
@@ -53,7 +56,8 @@ func documentedRoutes() throws -> Set<String> {
         let registered = Set(api.buildRouter().routes.map { "\($0.method) \($0.path)" })
         let documented = try documentedRoutes()
         #expect(registered.count >= 14)
-        #expect(registered.subtracting(documented).isEmpty, "undocumented: \(registered.subtracting(documented).sorted())")
+        #expect(
+            registered.subtracting(documented).isEmpty, "undocumented: \(registered.subtracting(documented).sorted())")
     }
 
     @Test func everyRouteOfTheRouterHasAnAccessRule() throws {
@@ -89,7 +93,8 @@ func documentedRoutes() throws -> Set<String> {
     let t0 = Date(timeIntervalSince1970: 1_795_630_000)
 
     func decision(_ id: Int64, _ account: String, _ kind: Decision.Kind = .block, expires: Date? = nil) -> Decision {
-        Decision(id: id, account: account, kind: kind, actor: "ops", reason: "r\(id)", createdAt: t0, expiresAt: expires)
+        Decision(
+            id: id, account: account, kind: kind, actor: "ops", reason: "r\(id)", createdAt: t0, expiresAt: expires)
     }
 
     @Test func aBlockLapsesAtItsExpiryWithoutAReload() {
@@ -113,7 +118,9 @@ func documentedRoutes() throws -> Set<String> {
     @Test func anAPIKeyMapsToItsAccountByKeyedHashOrByPlainSHA256() {
         let hasher = KeyHasher(secret: "deployment-secret")
         let cache = DecisionCache(keyHasher: hasher)
-        cache.setKeys([hasher.keyID(forRawKey: "sk-nginx"): "acct-nginx", Digest.sha256Hex("sk-litellm"): "acct-litellm"])
+        cache.setKeys([
+            hasher.keyID(forRawKey: "sk-nginx"): "acct-nginx", Digest.sha256Hex("sk-litellm"): "acct-litellm",
+        ])
         #expect(cache.account(forAPIKey: "sk-nginx") == "acct-nginx")
         #expect(cache.account(forAPIKey: "sk-litellm") == "acct-litellm")
         #expect(cache.account(forAPIKey: "sk-unknown") == nil)
@@ -132,7 +139,8 @@ func documentedRoutes() throws -> Set<String> {
 @Suite struct PolicyTests {
     func seed(_ api: SluiceAPI, _ accounts: [String]) async throws {
         let items = accounts.map { account -> (RequestRecord, RequestFeatures) in
-            let record = RequestRecord(time: 1_795_630_000, account: account, messages: [ChatMessage(role: "user", text: "q")])
+            let record = RequestRecord(
+                time: 1_795_630_000, account: account, messages: [ChatMessage(role: "user", text: "q")])
             return (record, RequestFeatures(record))
         }
         _ = try await api.store.commit(items, progress: IngestProgress(source: "t"))

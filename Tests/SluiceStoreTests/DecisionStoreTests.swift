@@ -9,9 +9,11 @@ import Testing
 
     @Test func unblockRevokesTheBlockAndKeepsTheRowAndEveryStepIsAudited() async throws {
         let store = try SQLiteStore(path: try temporaryDatabase())
-        let block = try await store.decide(.block, account: "a1", actor: "ops", reason: "harvesting", expiresAt: nil, now: t0)
+        let block = try await store.decide(
+            .block, account: "a1", actor: "ops", reason: "harvesting", expiresAt: nil, now: t0)
         #expect(try await store.activeAccounts(.block, now: t0) == ["a1"])
-        let revoked = try await store.revoke(.block, account: "a1", actor: "ops", reason: "false positive", now: t0 + 60)
+        let revoked = try await store.revoke(
+            .block, account: "a1", actor: "ops", reason: "false positive", now: t0 + 60)
         #expect(revoked.id == block.id && revoked.revokedBy == "ops" && revoked.revokeReason == "false positive")
         #expect(revoked.revokedAt == t0 + 60)
         #expect(try await store.activeAccounts(.block, now: t0 + 61).isEmpty)
@@ -29,8 +31,10 @@ import Testing
 
     @Test func aBlockOnABlockedAccountSupersedesItAndAllowConflictsWithBlock() async throws {
         let store = try SQLiteStore(path: try temporaryDatabase())
-        let first = try await store.decide(.block, account: "a1", actor: "ops", reason: "r1", expiresAt: t0 + 60, now: t0)
-        let second = try await store.decide(.block, account: "a1", actor: "ops", reason: "longer", expiresAt: nil, now: t0 + 1)
+        let first = try await store.decide(
+            .block, account: "a1", actor: "ops", reason: "r1", expiresAt: t0 + 60, now: t0)
+        let second = try await store.decide(
+            .block, account: "a1", actor: "ops", reason: "longer", expiresAt: nil, now: t0 + 1)
         let active = try await store.activeDecisions(.block, now: t0 + 2)
         #expect(active.map(\.id) == [second.id])
         #expect(first.id != second.id)
@@ -86,7 +90,8 @@ import Testing
         let path = try temporaryDatabase()
         var store = try SQLiteStore(path: path)
         let time = t0.timeIntervalSince1970
-        let items = ["h1", "h2", "allowed", "manual", "unblocked"].map { item($0, time: time, prompt: "p") }
+        let items =
+            ["h1", "h2", "allowed", "manual", "unblocked"].map { item($0, time: time, prompt: "p") }
             + [item("reseller", time: time, prompt: "p", endUser: "u1")]
         _ = try await store.commit(items, progress: IngestProgress(source: "s"))
         _ = try await store.decide(.allow, account: "allowed", actor: "ops", reason: "eval", expiresAt: nil, now: t0)
@@ -95,7 +100,9 @@ import Testing
         _ = try await store.revoke(.block, account: "unblocked", actor: "ops", reason: "false positive", now: t0)
         let endUser = try #require(try await store.profiles().first { $0.parent == "reseller" }).id
 
-        let candidates = ["h1", "h2", "allowed", "manual", "unblocked", endUser, "never-seen"].map { ($0, "auto: score") }
+        let candidates = ["h1", "h2", "allowed", "manual", "unblocked", endUser, "never-seen"].map {
+            ($0, "auto: score")
+        }
         let made = try await store.autoBlock(candidates, expiresAt: t0 + 86400, now: t0 + 1)
         #expect(made.map(\.account) == ["h1", "h2"])
         #expect(made.allSatisfy { $0.actor == SQLiteStore.autoActor && $0.expiresAt == t0 + 86400 })

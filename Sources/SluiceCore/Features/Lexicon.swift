@@ -27,81 +27,102 @@ public struct Lexicon: Sendable {
     /// Russian, Japanese and Korean, and category cues.
     public static let standard = Lexicon(phrases: standardPhrases)
 
-    struct Node {
-        var next: [UInt8: Int32] = [:]
-        var fail: Int32 = 0
-        var cues: [Cue] = []
-    }
-    let nodes: [Node]
-    /// Dense transitions from the root, the state most bytes return to.
-    let rootNext: [Int32]
+    let automaton: Automaton
 
     public init(phrases: [(String, Cue)]) {
-        var nodes = [Node()]
-        for (phrase, cue) in phrases {
-            var state = 0
-            for byte in phrase.utf8 {
-                let b = Self.fold(byte)
-                if let next = nodes[state].next[b] {
-                    state = Int(next)
-                } else {
-                    nodes.append(Node())
-                    nodes[state].next[b] = Int32(nodes.count - 1)
-                    state = nodes.count - 1
-                }
-            }
-            nodes[state].cues.append(cue)
-        }
-        // Breadth-first failure links.
-        var queue: [Int] = []
-        for (_, child) in nodes[0].next {
-            nodes[Int(child)].fail = 0
-            queue.append(Int(child))
-        }
-        var head = 0
-        while head < queue.count {
-            let state = queue[head]
-            head += 1
-            for (byte, child) in nodes[state].next {
-                queue.append(Int(child))
-                var fallback = Int(nodes[state].fail)
-                while fallback != 0 && nodes[fallback].next[byte] == nil { fallback = Int(nodes[fallback].fail) }
-                let target = nodes[fallback].next[byte].map(Int.init) ?? 0
-                nodes[Int(child)].fail = Int32(target)
-                // A node also ends every phrase its failure state ends (root ends none).
-                nodes[Int(child)].cues += nodes[target].cues
-            }
-        }
-        var rootNext = [Int32](repeating: 0, count: 256)
-        for (byte, child) in nodes[0].next { rootNext[Int(byte)] = child }
-        self.nodes = nodes
-        self.rootNext = rootNext
+        automaton = Automaton(phrases: phrases)
     }
 
     @inline(__always) static func fold(_ byte: UInt8) -> UInt8 { (byte >= 65 && byte <= 90) ? byte | 0x20 : byte }
 
     /// Counts of each cue found in `text`.
     public func scan(_ text: String, into hits: inout CueHits) {
-        var state = 0
-        for raw in text.utf8 {
-            let byte = Self.fold(raw)
-            while true {
-                if state == 0 {
-                    state = Int(rootNext[Int(byte)])
-                    break
-                }
-                if let next = nodes[state].next[byte] {
-                    state = Int(next)
-                    break
-                }
-                state = Int(nodes[state].fail)
-            }
-            if state != 0 {
-                for cue in nodes[state].cues {
-                    switch cue {
-                    case .reasoning: hits.reasoning += 1
-                    case .category(let c): hits.categories[c.rawValue] += 1
+        _ = TextDigest(text, lexicon: self, hits: &hits)
+    }
+
+    /// The Aho–Corasick automaton made deterministic: one table lookup per byte, failure links
+    /// folded into the table. Bytes that occur in no phrase share one column, so the table
+    /// (states × byte classes) stays small enough for the cache.
+    struct Automaton: Sendable {
+        /// Byte → its column.
+        let byteClass: [UInt8]
+        let classCount: Int
+        /// `transitions[state * classCount + class]` is the next state; state 0 is the root.
+        let transitions: [UInt16]
+        /// Per state: 0, or an index into `cues` of the phrases that end there.
+        let accepting: [UInt16]
+        let cues: [[Cue]]
+
+        init(phrases: [(String, Cue)]) {
+            // A trie of the case-folded phrases.
+            var children: [[UInt8: Int]] = [[:]]
+            var ends: [[Cue]] = [[]]
+            for (phrase, cue) in phrases {
+                var state = 0
+                for byte in phrase.utf8.map(Lexicon.fold) {
+                    if let next = children[state][byte] {
+                        state = next
+                    } else {
+                        children.append([:])
+                        ends.append([])
+                        children[state][byte] = children.count - 1
+                        state = children.count - 1
                     }
+                }
+                ends[state].append(cue)
+            }
+            var byteClass = [UInt8](repeating: 0, count: 256)
+            var classCount = 1
+            for byte in Set(children.flatMap(\.keys)).sorted() {
+                byteClass[Int(byte)] = UInt8(classCount)
+                classCount += 1
+            }
+            for upper in UInt8(ascii: "A")...UInt8(ascii: "Z") { byteClass[Int(upper)] = byteClass[Int(upper | 0x20)] }
+            precondition(classCount <= 256 && children.count <= Int(UInt16.max), "lexicon too large for its automaton")
+            // Breadth first, so that a state's failure state (shallower) has its row before it does.
+            var transitions = [UInt16](repeating: 0, count: children.count * classCount)
+            var fail = [Int](repeating: 0, count: children.count)
+            var queue = [0]
+            var head = 0
+            while head < queue.count {
+                let state = queue[head]
+                head += 1
+                for column in 0..<classCount {
+                    transitions[state * classCount + column] = state == 0 ? 0 : transitions[fail[state] * classCount + column]
+                }
+                for (byte, child) in children[state].sorted(by: { $0.key < $1.key }) {
+                    let column = Int(byteClass[Int(byte)])
+                    fail[child] = state == 0 ? 0 : Int(transitions[fail[state] * classCount + column])
+                    // A state also ends every phrase its failure state ends.
+                    ends[child] += ends[fail[child]]
+                    transitions[state * classCount + column] = UInt16(child)
+                    queue.append(child)
+                }
+            }
+            var accepting = [UInt16](repeating: 0, count: children.count)
+            var cues: [[Cue]] = [[]]
+            for (state, list) in ends.enumerated() where !list.isEmpty {
+                accepting[state] = UInt16(cues.count)
+                cues.append(list)
+            }
+            precondition(cues.count <= Int(UInt16.max), "lexicon too large for its automaton")
+            self.byteClass = byteClass
+            self.classCount = classCount
+            self.transitions = transitions
+            self.accepting = accepting
+            self.cues = cues
+        }
+
+        @inline(__always)
+        func step(_ state: Int, _ byte: UInt8) -> Int {
+            Int(transitions[state &* classCount &+ Int(byteClass[Int(byte)])])
+        }
+
+        func count(_ state: Int, into hits: inout CueHits) {
+            for cue in cues[Int(accepting[state])] {
+                switch cue {
+                case .reasoning: hits.reasoning += 1
+                case .category(let c): hits.categories[c.rawValue] += 1
                 }
             }
         }

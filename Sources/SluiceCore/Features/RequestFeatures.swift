@@ -56,19 +56,19 @@ extension RequestFeatures {
                 if message.hasToolCalls { toolMessages += 1 }
             }
         }
+        // One pass over each text computes all of its fingerprints and cues (see `TextDigest`).
         var hits = CueHits()
-        lexicon.scan(lastUser, into: &hits)
-        if let system { lexicon.scan(system, into: &hits) }
-
-        var promptWords: UInt64 = 0x7072_6f6d
-        TextSketch.forEachWord(lastUser) { promptWords = TextSketch.mix(promptWords ^ $0) }
-        self.promptHash = promptWords
-        self.promptSimHash = TextSketch.simHash(lastUser)
-        if let system, !system.isEmpty {
-            self.systemHash = TextSketch.hash(system)
-            self.systemSimHash = TextSketch.simHash(system)
+        let prompt = TextDigest(lastUser, lexicon: lexicon, hits: &hits)
+        self.promptHash = prompt.wordHash
+        self.promptSimHash = prompt.simHash
+        self.templateHash = prompt.templateHash
+        if let system {
+            let digest = TextDigest(system, lexicon: lexicon, hits: &hits)
+            if !system.isEmpty {
+                self.systemHash = digest.hash
+                self.systemSimHash = digest.simHash
+            }
         }
-        self.templateHash = TextSketch.templateHash(lastUser)
         self.reasoning = hits.reasoning > 0
         self.userTurns = max(userTurns, record.messages.isEmpty ? 0 : 1)
         self.usesTools = record.toolCount > 0 || toolMessages > 0

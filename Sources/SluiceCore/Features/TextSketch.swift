@@ -69,34 +69,19 @@ public enum TextSketch {
     }
 
     /// 64-bit SimHash over words and word pairs: near-duplicate texts differ in few bits.
+    /// Each word and each pair of neighbouring words votes +1 for its set bits and -1 for the others.
     public static func simHash(_ text: String) -> UInt64 {
-        var weights = [Int32](repeating: 0, count: 64)
-        var previous: UInt64 = 0
-        var any = false
-        weights.withUnsafeMutableBufferPointer { w in
-            func add(_ h: UInt64) {
-                var bits = h
-                for i in 0..<64 {
-                    w[i] &+= (bits & 1) == 1 ? 1 : -1
-                    bits >>= 1
-                }
-            }
-            forEachWord(text) { word in
-                add(word)
-                if any { add(mix(previous &* 31 ^ word)) }
-                previous = word
-                any = true
-            }
-        }
-        guard any else { return 0 }
-        var result: UInt64 = 0
-        for i in 0..<64 where weights[i] > 0 { result |= 1 << UInt64(i) }
-        return result
+        var ignored = CueHits()
+        return TextDigest(text, lexicon: nil, hits: &ignored).simHash
     }
 
     /// A hash of the text's fixed frame: its first and last words with numbers masked. Texts made
     /// from one template around different inputs share it; unrelated questions do not.
     public static func templateHash(_ text: String, prefixWords: Int = 6, suffixWords: Int = 4) -> UInt64 {
+        if prefixWords == TextDigest.prefixWords && suffixWords == TextDigest.suffixWords {
+            var ignored = CueHits()
+            return TextDigest(text, lexicon: nil, hits: &ignored).templateHash
+        }
         var prefix: [UInt64] = []
         prefix.reserveCapacity(prefixWords)
         var ring = [UInt64](repeating: 0, count: suffixWords)

@@ -94,6 +94,45 @@ public struct FieldPath: Sendable, Hashable, CustomStringConvertible {
     public var description: String { components.joined(separator: ".") }
 }
 
+/// Which members of a JSON document a reader needs. A kept object member is built with the
+/// fields of its own; the elements of a kept array share the array's. Scalars are always built.
+public indirect enum JSONFields: Sendable {
+    /// Everything beneath.
+    case all
+    /// Only these members of an object (and of the objects in an array).
+    case only([(name: [UInt8], fields: JSONFields)])
+
+    /// The fields that keep the members on `paths` (a path ends in everything beneath it),
+    /// merged with these.
+    public func adding(_ paths: [FieldPath]) -> JSONFields {
+        var result = self
+        for path in paths { result = result.adding(path.components[...]) }
+        return result
+    }
+
+    func adding(_ path: ArraySlice<String>) -> JSONFields {
+        guard case .only(var members) = self else { return .all }
+        guard let first = path.first else { return .all }
+        let name = Array(first.utf8)
+        if let i = members.firstIndex(where: { $0.name == name }) {
+            members[i].fields = members[i].fields.adding(path.dropFirst())
+        } else {
+            members.append((name, JSONFields.only([]).adding(path.dropFirst())))
+        }
+        return .only(members)
+    }
+
+    /// The fields of member `name`, or nil when it is not wanted.
+    @inline(__always)
+    func member(_ name: UnsafeBufferPointer<UInt8>) -> JSONFields? {
+        guard case .only(let members) = self else { return .all }
+        for member in members where member.name.count == name.count {
+            if member.name.withUnsafeBufferPointer({ $0.elementsEqual(name) }) { return member.fields }
+        }
+        return nil
+    }
+}
+
 /// Why a JSON text could not be parsed.
 public struct JSONParseError: Error, Sendable, Equatable {
     public let offset: Int
@@ -112,9 +151,19 @@ extension JSONValue {
     }
 
     public static func parse(bytes: UnsafeBufferPointer<UInt8>) throws(JSONParseError) -> JSONValue {
+        try parse(bytes: bytes, keeping: .all)
+    }
+
+    /// Parses one JSON text, building only the members `fields` names. Everything else is
+    /// still checked, so a text is rejected exactly when `parse(bytes:)` rejects it, with the
+    /// same error; it is only not built, which saves most of the work on log lines that carry
+    /// whole responses.
+    public static func parse(bytes: UnsafeBufferPointer<UInt8>, keeping fields: JSONFields) throws(JSONParseError)
+        -> JSONValue
+    {
         var parser = JSONParser(bytes: bytes)
         parser.skipWhitespace()
-        let value = try parser.parseValue(depth: 0)
+        let value = try parser.parseValue(depth: 0, fields: fields)
         parser.skipWhitespace()
         guard parser.index == bytes.count else { throw parser.error("unexpected data after the JSON value") }
         return value
@@ -139,12 +188,12 @@ struct JSONParser {
         }
     }
 
-    mutating func parseValue(depth: Int) throws(JSONParseError) -> JSONValue {
+    mutating func parseValue(depth: Int, fields: JSONFields = .all) throws(JSONParseError) -> JSONValue {
         guard depth < Self.maximumDepth else { throw error("nesting deeper than \(Self.maximumDepth)") }
         guard index < bytes.count else { throw error("unexpected end of input") }
         switch bytes[index] {
-        case UInt8(ascii: "{"): return try parseObject(depth: depth)
-        case UInt8(ascii: "["): return try parseArray(depth: depth)
+        case UInt8(ascii: "{"): return try parseObject(depth: depth, fields: fields)
+        case UInt8(ascii: "["): return try parseArray(depth: depth, fields: fields)
         case UInt8(ascii: "\""): return .string(try parseString())
         case UInt8(ascii: "t"): try expectLiteral("true"); return .bool(true)
         case UInt8(ascii: "f"): try expectLiteral("false"); return .bool(false)
@@ -164,7 +213,7 @@ struct JSONParser {
         index += count
     }
 
-    mutating func parseObject(depth: Int) throws(JSONParseError) -> JSONValue {
+    mutating func parseObject(depth: Int, fields: JSONFields) throws(JSONParseError) -> JSONValue {
         index += 1
         var members: [(String, JSONValue)] = []
         skipWhitespace()
@@ -175,12 +224,31 @@ struct JSONParser {
         while true {
             skipWhitespace()
             guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw error("expected a key") }
-            let key = try parseString()
+            let keyStart = index + 1
+            let keyIsPlain = try skipString()
+            let keyBytes = UnsafeBufferPointer(rebasing: bytes[keyStart..<(index - 1)])
+            let key: String
+            let wanted: JSONFields?
+            if keyIsPlain {
+                wanted = fields.member(keyBytes)
+                key = wanted == nil ? "" : String(decoding: keyBytes, as: UTF8.self)
+            } else {
+                index = keyStart - 1
+                key = try parseString()
+                var copy = key
+                wanted = copy.withUTF8 { fields.member($0) }
+            }
             skipWhitespace()
             guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw error("expected ':'") }
             index += 1
             skipWhitespace()
-            let value = try parseValue(depth: depth + 1)
+            guard let wanted else {
+                try skipValue(depth: depth + 1)
+                try expectMemberEnd()
+                if bytes[index - 1] == UInt8(ascii: "}") { return .object(members) }
+                continue
+            }
+            let value = try parseValue(depth: depth + 1, fields: wanted)
             members.append((key, value))
             skipWhitespace()
             guard index < bytes.count else { throw error("unexpected end of input") }
@@ -195,7 +263,18 @@ struct JSONParser {
         }
     }
 
-    mutating func parseArray(depth: Int) throws(JSONParseError) -> JSONValue {
+    /// After a skipped member: past the `,` or `}` that follows it.
+    mutating func expectMemberEnd() throws(JSONParseError) {
+        skipWhitespace()
+        guard index < bytes.count else { throw error("unexpected end of input") }
+        if bytes[index] == UInt8(ascii: ",") || bytes[index] == UInt8(ascii: "}") {
+            index += 1
+        } else {
+            throw error("expected ',' or '}'")
+        }
+    }
+
+    mutating func parseArray(depth: Int, fields: JSONFields) throws(JSONParseError) -> JSONValue {
         index += 1
         var elements: [JSONValue] = []
         skipWhitespace()
@@ -205,7 +284,7 @@ struct JSONParser {
         }
         while true {
             skipWhitespace()
-            elements.append(try parseValue(depth: depth + 1))
+            elements.append(try parseValue(depth: depth + 1, fields: fields))
             skipWhitespace()
             guard index < bytes.count else { throw error("unexpected end of input") }
             if bytes[index] == UInt8(ascii: ",") {
@@ -223,16 +302,15 @@ struct JSONParser {
         index += 1
         let start = index
         // Fast path: no escapes, so the bytes are the string.
-        while index < bytes.count {
+        skipPlainBytes()
+        if index < bytes.count {
             let byte = bytes[index]
             if byte == UInt8(ascii: "\"") {
                 let result = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
                 index += 1
                 return result
             }
-            if byte == UInt8(ascii: "\\") { break }
             if byte < 0x20 { throw error("control character in string") }
-            index += 1
         }
         var scratch = [UInt8](UnsafeBufferPointer(rebasing: bytes[start..<index]))
         while index < bytes.count {
@@ -265,6 +343,134 @@ struct JSONParser {
             }
         }
         throw error("unterminated string")
+    }
+
+    /// Moves `index` to the next `"`, `\\` or control byte of a string (or the end), eight bytes
+    /// at a time: most of a log line is the inside of long strings.
+    @inline(__always)
+    mutating func skipPlainBytes() {
+        guard let base = bytes.baseAddress else { return }
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        while index + 8 <= bytes.count {
+            let word = UInt64(littleEndian: UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self))
+            let quotes = word ^ (ones &* 0x22)
+            let backslashes = word ^ (ones &* 0x5C)
+            // A byte's high bit is set where it is zero (quote, backslash) or below 0x20 (control);
+            // bits above the first hit may be wrong, the first one is exact.
+            let hits =
+                ((quotes &- ones) & ~quotes | (backslashes &- ones) & ~backslashes | (word &- ones &* 0x20) & ~word)
+                & highs
+            if hits != 0 {
+                index += hits.trailingZeroBitCount >> 3
+                return
+            }
+            index += 8
+        }
+        while index < bytes.count {
+            let byte = bytes[index]
+            if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte < 0x20 { return }
+            index += 1
+        }
+    }
+
+    /// Checks a string as `parseString` does, without building it; returns whether it had no
+    /// escapes (its bytes are then exactly the string's).
+    mutating func skipString() throws(JSONParseError) -> Bool {
+        index += 1
+        var plain = true
+        while true {
+            skipPlainBytes()
+            guard index < bytes.count else { throw error("unterminated string") }
+            switch bytes[index] {
+            case UInt8(ascii: "\""):
+                index += 1
+                return plain
+            case UInt8(ascii: "\\"):
+                plain = false
+                try skipEscape()
+            default:
+                throw error("control character in string")
+            }
+        }
+    }
+
+    /// Checks one escape as `parseString` reads it (the same errors at the same offsets).
+    mutating func skipEscape() throws(JSONParseError) {
+        index += 1
+        guard index < bytes.count else { throw error("unexpected end of input") }
+        let escaped = bytes[index]
+        index += 1
+        switch escaped {
+        case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"), UInt8(ascii: "b"), UInt8(ascii: "f"),
+            UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"):
+            return
+        case UInt8(ascii: "u"):
+            let scalar = try readHex4()
+            if (0xD800...0xDBFF).contains(scalar), index + 6 <= bytes.count, bytes[index] == UInt8(ascii: "\\"),
+                bytes[index + 1] == UInt8(ascii: "u")
+            {
+                let saved = index
+                index += 2
+                if !(0xDC00...0xDFFF).contains(try readHex4()) { index = saved }
+            }
+        default:
+            throw error("invalid escape")
+        }
+    }
+
+    /// Checks a value as `parseValue` does, without building it.
+    mutating func skipValue(depth: Int) throws(JSONParseError) {
+        guard depth < Self.maximumDepth else { throw error("nesting deeper than \(Self.maximumDepth)") }
+        guard index < bytes.count else { throw error("unexpected end of input") }
+        switch bytes[index] {
+        case UInt8(ascii: "{"):
+            index += 1
+            skipWhitespace()
+            if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
+                index += 1
+                return
+            }
+            while true {
+                skipWhitespace()
+                guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw error("expected a key") }
+                _ = try skipString()
+                skipWhitespace()
+                guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw error("expected ':'") }
+                index += 1
+                skipWhitespace()
+                try skipValue(depth: depth + 1)
+                try expectMemberEnd()
+                if bytes[index - 1] == UInt8(ascii: "}") { return }
+            }
+        case UInt8(ascii: "["):
+            index += 1
+            skipWhitespace()
+            if index < bytes.count, bytes[index] == UInt8(ascii: "]") {
+                index += 1
+                return
+            }
+            while true {
+                skipWhitespace()
+                try skipValue(depth: depth + 1)
+                skipWhitespace()
+                guard index < bytes.count else { throw error("unexpected end of input") }
+                if bytes[index] == UInt8(ascii: ",") {
+                    index += 1
+                } else if bytes[index] == UInt8(ascii: "]") {
+                    index += 1
+                    return
+                } else {
+                    throw error("expected ',' or ']'")
+                }
+            }
+        case UInt8(ascii: "\""): _ = try skipString()
+        case UInt8(ascii: "t"): try expectLiteral("true")
+        case UInt8(ascii: "f"): try expectLiteral("false")
+        case UInt8(ascii: "n"): try expectLiteral("null")
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): _ = try parseNumber()
+        default: throw error("unexpected character")
+        }
     }
 
     mutating func readHex4() throws(JSONParseError) -> UInt32 {
@@ -361,9 +567,15 @@ struct JSONParser {
 
 /// True when `bytes` is well-formed UTF-8 (no overlongs, no surrogates, nothing past U+10FFFF).
 public func isValidUTF8(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+    guard let base = bytes.baseAddress else { return true }
     var i = 0
     let n = bytes.count
     while i < n {
+        // ASCII, the bulk of a log line, eight bytes at a time.
+        while i + 8 <= n, UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self) & 0x8080_8080_8080_8080 == 0 {
+            i += 8
+        }
+        guard i < n else { break }
         let b0 = bytes[i]
         if b0 < 0x80 {
             i += 1

@@ -47,8 +47,10 @@ public enum ParseOutcome: Sendable, Equatable {
 
 /// Turns lines of one format into records. Pure: no I/O, no clocks.
 public struct LogParser: Sendable {
-    public var format: LogFormat
-    public var accountPaths: [FieldPath]
+    public var format: LogFormat { didSet { fields = format.fields(accountPaths: accountPaths) } }
+    public var accountPaths: [FieldPath] { didSet { fields = format.fields(accountPaths: accountPaths) } }
+    /// What of a line the mapping reads: the rest is checked, not built.
+    var fields: JSONFields = .all
     public var keyHasher: KeyHasher
     public var maximumLineBytes: Int
 
@@ -57,6 +59,7 @@ public struct LogParser: Sendable {
         self.accountPaths = (accountPaths?.isEmpty ?? true) ? format.defaultAccountPaths : accountPaths!
         self.keyHasher = keyHasher
         self.maximumLineBytes = maximumLineBytes
+        self.fields = format.fields(accountPaths: self.accountPaths)
     }
 
     /// Parses one line, without its newline. A trailing CR is tolerated; a blank line is skipped.
@@ -68,11 +71,15 @@ public struct LogParser: Sendable {
         guard isValidUTF8(line) else { return .bad(.invalidUTF8, "line is not valid UTF-8") }
         let value: JSONValue
         do {
-            value = try JSONValue.parse(bytes: line)
+            value = try JSONValue.parse(bytes: line, keeping: fields)
         } catch {
             return .bad(.notJSON, "\(error.message) at byte \(error.offset)")
         }
-        return parse(object: value)
+        let outcome = parse(object: value)
+        assert(
+            outcome == parse(object: try! JSONValue.parse(bytes: line)),
+            "LogFormat.fields(accountPaths:) misses a member the \(format) mapping reads")
+        return outcome
     }
 
     public func parse(line: String) -> ParseOutcome {

@@ -42,7 +42,7 @@ public struct Clustering: Sendable {
             let sketch = profiles[i].sketch
             for value in sketch.networks.members { add(.network, value, i) }
             for value in sketch.userAgents.members { add(.userAgent, value, i) }
-            // Near-identical system prompts: bucket SimHashes by their top 16 bits and by exact value.
+            // Identical system prompts by exact SimHash; near-identical ones are matched below.
             for entry in sketch.systemPrompts.entries where entry.count * 10 >= profiles[i].totals[.requests] {
                 add(.systemPrompt, entry.key, i)
             }
@@ -74,6 +74,15 @@ public struct Clustering: Sendable {
             }
         }
 
+        // Paraphrased system prompts differ in a few SimHash bits only: among pairs that already
+        // share something, near-identical system prompts count as shared.
+        let systemBit = UInt8(1 << Evidence.systemPrompt.rawValue)
+        for (pair, found) in evidence where found.kinds & systemBit == 0 {
+            if Self.nearDuplicateSystemPrompts(profiles[pair.a].sketch, profiles[pair.b].sketch) {
+                evidence[pair] = (found.score + 0.8 * Evidence.systemPrompt.weight, found.kinds | systemBit)
+            }
+        }
+
         var parent = Array(0..<profiles.count)
         func find(_ x: Int) -> Int {
             var x = x
@@ -102,6 +111,16 @@ public struct Clustering: Sendable {
             for id in ids { result[id] = name }
         }
         return result
+    }
+
+    /// Whether two accounts' main system prompts are within `maximumDistance` SimHash bits.
+    static func nearDuplicateSystemPrompts(_ a: AccountSketch, _ b: AccountSketch, maximumDistance: Int = 10) -> Bool {
+        for x in a.systemPrompts.entries {
+            for y in b.systemPrompts.entries where TextSketch.distance(x.key, y.key) <= maximumDistance {
+                return true
+            }
+        }
+        return false
     }
 
     /// Cosine similarity of hour-of-day profiles, in [0, 1].
