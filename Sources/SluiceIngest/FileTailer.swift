@@ -39,8 +39,7 @@ public final class FileTailer: @unchecked Sendable {
     let health = Mutex<String?>(nil)
     let watched = Mutex<Set<String>>([])
 
-    /// Seconds a rotated or deleted file must be idle before its unterminated last line is read as a
-    /// line, and before a small new file that may be a copy in progress is placed.
+    /// Seconds a rotated or deleted file must be idle before its unterminated last line is read as a line.
     var settleSeconds: Double = 2
     /// Seconds before the checkpoint of a file that left the glob (deleted, renamed away) is forgotten.
     var checkpointRetention: Double = 3600
@@ -208,10 +207,8 @@ public final class FileTailer: @unchecked Sendable {
             file.lastChange = now
         }
         defer { files[identity] = file }
-        if file.size == 0 {
-            file.state = .reading
-            return
-        }
+        // An empty file is placed once it has bytes: it may be a copy that is about to be written.
+        if file.size == 0 { return }
         if firstScan && sourceIsNew && source.startAt == .end {
             file.offset = Self.lastLineEnd(descriptor: file.descriptor, size: file.size)
             file.state = .reading
@@ -232,33 +229,32 @@ public final class FileTailer: @unchecked Sendable {
             try await persist(&file, progress: progress)
             return
         }
-        let others = files.values.filter { $0.identity != identity && $0.state == .reading }
-        // A small file that starts like a file being read may be a copy still being written: wait
-        // until it is long enough to compare, or stops growing.
-        if !filesAreComplete && head.count < Self.fingerprintLength && now - file.lastChange < settleSeconds
-            && others.contains(where: { $0.head.count > head.count && $0.head.starts(with: head) })
-        {
-            return
+        // A file whose bytes are the start of a file being read is a copy of it, whole or still
+        // being written (copytruncate, or `cp` into the glob): its lines are counted from the
+        // original. It is placed once the original is truncated, or drained and gone.
+        let original = files.values.first { other in
+            guard other.identity != identity && other.state == .reading else { return false }
+            let current = Self.head(descriptor: other.descriptor, size: other.size)
+            return current.count >= head.count && current.starts(with: head)
         }
-        let tracked = others.filter {
-            $0.fingerprint.count > 0 && Self.fingerprintLengthOf($0.fingerprint) >= Self.minimumCopyMatch
-                && Self.matches($0.fingerprint, descriptor: file.descriptor, size: file.size)
-        }
-        if let original = tracked.first {
-            // A copy of a file that is still whole: its lines are counted from the original. It is
-            // placed once the original is truncated (copytruncate) or drained and gone.
+        if let original {
             if !file.waitingNoted {
                 logger.info("\(file.path) is a copy of \(original.path); waiting for the original to be rotated")
                 file.waitingNoted = true
             }
             return
         }
-        let stored = checkpoints.values.filter {
-            files[$0.identity] == nil && Self.fingerprintLengthOf($0.fingerprint) >= Self.minimumCopyMatch
-                && Self.matches($0.fingerprint, descriptor: file.descriptor, size: file.size)
+        // Where the content of this copy was read to: a checkpoint of a file gone or truncated
+        // (a retired one), or a file being read that was truncated since `refresh`.
+        let stored =
+            checkpoints.values.filter { files[$0.identity] == nil }.map { ($0.fingerprint, $0.offset) }
+            + files.values.filter { $0.identity != identity && $0.state == .reading }.map { ($0.fingerprint, $0.offset) }
+        let matching = stored.filter {
+            Self.fingerprintLengthOf($0.0) >= Self.minimumCopyMatch
+                && Self.matches($0.0, descriptor: file.descriptor, size: file.size)
         }
         file.state = .reading
-        if let offset = stored.map(\.offset).max() {
+        if let offset = matching.map(\.1).max() {
             file.offset = min(offset, file.size)
             logger.info("\(file.path) is a copy of a file read to \(offset); continuing from there")
             try await persist(&file)
@@ -318,20 +314,34 @@ public final class FileTailer: @unchecked Sendable {
             file.caughtUpAt = clock()
             return 0
         }
+        // Truncated since `refresh`: the next poll sees it and starts over.
+        if !file.fingerprint.isEmpty && !Self.matches(file.fingerprint, descriptor: file.descriptor, size: file.size) {
+            return 0
+        }
+        let before = Self.fingerprint(descriptor: file.descriptor, size: file.size)
         let batch = try readBatch(&file)
         guard batch.advanced > 0 else {
             file.tailIsPartial = true
             file.caughtUpAt = clock()
             return 0
         }
-        try await commit(batch, to: &file, onBatch: onBatch)
-        return batch.lines
+        return try await commit(batch, to: &file, readFrom: before, onBatch: onBatch) ? batch.lines : 0
     }
 
-    func commit(_ batch: Batch, to file: inout TailedFile, onBatch: (Double) async -> Void) async throws {
+    /// Commits a batch read from a file whose first bytes were `before`. A file truncated and
+    /// rewritten while the batch was read gave bytes of its new content: such a batch is dropped
+    /// (false), and the next poll reads the file again from its start.
+    func commit(
+        _ batch: Batch, to file: inout TailedFile, readFrom before: String, onBatch: (Double) async -> Void
+    ) async throws -> Bool {
         var progress = batch.progress
         let offset = file.offset + batch.advanced
         let fingerprint = Self.fingerprint(descriptor: file.descriptor, size: max(file.size, offset))
+        // Checked after the new fingerprint is taken, so that it too is of the content read.
+        guard Self.matches(before, descriptor: file.descriptor, size: file.size) else {
+            logger.notice("\(file.path) changed while it was read; reading it again")
+            return false
+        }
         progress.checkpoint = Checkpoint(
             identity: file.identity, source: source.name, path: file.path, fingerprint: fingerprint, offset: offset)
         _ = try await store.commit(batch.items, progress: progress)
@@ -344,6 +354,7 @@ public final class FileTailer: @unchecked Sendable {
             file.lastEventTime = max(file.lastEventTime, batch.latestEventTime)
             await onBatch(batch.latestEventTime)
         }
+        return true
     }
 
     /// After the rounds: reads the unterminated last line of files that were rotated away and went
@@ -356,6 +367,7 @@ public final class FileTailer: @unchecked Sendable {
             let rotated = !file.seenInGlob || file.deleted || file.path != file.firstPath
             guard filesAreComplete || (rotated && now - file.lastChange >= settleSeconds) else { continue }
             var batch = Batch(progress: IngestProgress(source: source.name))
+            let before = Self.fingerprint(descriptor: file.descriptor, size: file.size)
             let length = file.size - file.offset
             if length > Int64(parser.maximumLineBytes) {
                 batch.lines = 1
@@ -373,7 +385,7 @@ public final class FileTailer: @unchecked Sendable {
             }
             batch.advanced = length
             logger.notice("\(file.path) was rotated with an unterminated last line; reading it as a line")
-            try await commit(batch, to: &file, onBatch: { _ in })
+            guard try await commit(batch, to: &file, readFrom: before, onBatch: { _ in }) else { continue }
             file.tailIsPartial = false
             files[identity] = file
             consumed += batch.lines
@@ -424,11 +436,14 @@ public final class FileTailer: @unchecked Sendable {
             var consumedInChunk = 0
             let complete = buffer.withUnsafeBufferPointer { chunk -> Bool in
                 var start = 0
-                while start < got, batch.lines < batchLines {
+                var lines: [Range<Int>] = []
+                while start < got, batch.lines + lines.count < batchLines {
                     guard let newline = Self.indexOfNewline(chunk, from: start, to: got) else { break }
-                    let line = UnsafeBufferPointer(rebasing: chunk[start..<newline])
-                    handle(line, at: position + Int64(start), path: file.path, into: &batch)
+                    lines.append(start..<newline)
                     start = newline + 1
+                }
+                for (line, analyzed) in zip(lines, AnalyzedLine.analyze(lines, of: chunk, parser: parser)) {
+                    handle(analyzed, at: position + Int64(line.lowerBound), path: file.path, into: &batch)
                 }
                 consumedInChunk = start
                 return start > 0
@@ -474,10 +489,14 @@ public final class FileTailer: @unchecked Sendable {
     }
 
     func handle(_ line: UnsafeBufferPointer<UInt8>, at offset: Int64, path: String, into batch: inout Batch) {
+        handle(AnalyzedLine(line, parser: parser), at: offset, path: path, into: &batch)
+    }
+
+    func handle(_ analyzed: AnalyzedLine, at offset: Int64, path: String, into batch: inout Batch) {
         batch.lines += 1
-        switch parser.parse(line: line) {
-        case .record(let record):
-            batch.items.append((record, RequestFeatures(record)))
+        switch analyzed {
+        case .record(let record, let features):
+            batch.items.append((record, features))
             batch.latestEventTime = max(batch.latestEventTime, record.time)
         case .skipped:
             batch.progress.skipped += 1

@@ -42,7 +42,17 @@ extension SluiceAPI {
                 .unsupportedMediaType, code: "unsupported_encoding",
                 "Content-Encoding \(encoding) is not supported; send the body uncompressed")
         }
-        let body = try await request.body.collect(upTo: configuration.server.maxBodyBytes)
+        let limit = configuration.server.maxBodyBytes
+        let tooLarge = APIError(
+            .contentTooLarge, code: "too_large",
+            "the body is over server.max_body_bytes (\(limit) bytes); send smaller batches or raise the limit")
+        if let length = request.headers[.contentLength].flatMap(Int.init), length > limit { throw tooLarge }
+        let body: ByteBuffer
+        do {
+            body = try await request.body.collect(upTo: limit)
+        } catch let error as any HTTPResponseError where error.status == .contentTooLarge {
+            throw tooLarge
+        }
         let bytes = Array(body.readableBytesView)
         guard bytes.contains(where: { !Self.isWhitespace($0) }) else {
             throw APIError.badRequest("empty body: send a JSON array, a JSON object or NDJSON of log records")

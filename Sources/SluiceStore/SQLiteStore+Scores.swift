@@ -46,7 +46,9 @@ extension SQLiteStore {
             for a in assessments {
                 let old = previous[a.account]
                 if old == nil && a.level == .none && a.score < 0.05 { continue }
-                if let old, old.level == a.level.rawValue, abs(old.score - a.score) < 0.005 { continue }
+                // Unflagged and unchanged: nothing to write. Flagged accounts are always rewritten so
+                // that their reasons carry the latest numbers.
+                if let old, a.level == .none, old.level == a.level.rawValue, abs(old.score - a.score) < 0.005 { continue }
                 let reasons = String(decoding: try encoder.encode(a.reasons), as: UTF8.self)
                 let isFlagged = a.level >= .review
                 if isFlagged { flagged += 1 }

@@ -22,12 +22,15 @@ struct ProfileBuilder {
 let day0 = 1_795_564_800.0
 
 /// A single-shot harvester: distinct questions, a reasoning system prompt, long answers.
-func harvester(_ id: String, requests: Int, ip: String = "198.51.100.7", agent: String = "python-httpx/0.27", offset: Int = 0) -> AccountProfile {
+func harvester(
+    _ id: String, requests: Int, ip: String = "198.51.100.7", agent: String = "python-httpx/0.27", offset: Int = 0,
+    spacing: Double = 40
+) -> AccountProfile {
     var b = ProfileBuilder(id)
     for i in 0..<requests {
         b.add(
             RequestRecord(
-                time: day0 + Double(i) * 40, account: id, ip: ip, userAgent: agent, promptTokens: 60,
+                time: day0 + Double(i) * spacing, account: id, ip: ip, userAgent: agent, promptTokens: 60,
                 completionTokens: 900 + (i % 7) * 50, temperature: 0.9, maxTokens: 1024,
                 messages: [
                     ChatMessage(role: "system", text: "You are an expert tutor. Think step by step and show your full reasoning."),
@@ -101,13 +104,19 @@ func chatUser(_ id: String, conversations: Int) -> AccountProfile {
     }
 
     @Test func tooLittleEvidenceIsAtMostWatch() throws {
-        let result = try #require(Scorer().assess([harvester("small", requests: 60)]).first)
-        #expect(result.level <= .watch)
+        let small = try #require(Scorer().assess([harvester("small", requests: 60)]).first)
+        #expect(small.level <= .watch)
+        // Plenty of requests, but all in one burst: one sitting is not yet a pattern.
+        let burst = try #require(Scorer().assess([harvester("burst", requests: 1500, spacing: 2)]).first)
+        #expect(burst.score >= 0.55 && burst.level == .watch)
     }
 
     @Test func linksAHydraAndFlagsEveryMemberWithClusterReason() throws {
-        // Thirty small accounts from one network and client, one prompt set split between them.
-        var profiles = (0..<30).map { harvester("member\($0)", requests: 40, ip: "203.0.113.\($0 + 1)", offset: $0 * 1000) }
+        // Thirty small accounts from one network and client, one prompt set split between them,
+        // each sending a request every 15 minutes.
+        var profiles = (0..<30).map {
+            harvester("member\($0)", requests: 40, ip: "203.0.113.\($0 + 1)", offset: $0 * 1000, spacing: 900)
+        }
         profiles += (0..<10).map { chatUser("chat\($0)", conversations: 20) }
         let results = Scorer().assess(profiles)
         let members = results.filter { $0.account.hasPrefix("member") }

@@ -133,7 +133,7 @@ final class WriteLock: @unchecked Sendable {
         try FileManager.default.removeItem(at: ballast)
         while try await tailer.poll() > 0 {}
         #expect(try await f.requests("a") == 10)
-        #expect(try await f.store.profiles().filter { $0.id.hasPrefix("acct") }.map { $0.totals[.requests] ?? 0 }.reduce(0, +) == 990)
+        #expect(try await f.store.profiles().filter { $0.id.hasPrefix("acct") }.map { $0.totals[.requests] }.reduce(0, +) == 990)
         #expect(try await f.counts().records == 1000)
         #expect(try await f.store.integrityCheck() == "ok")
     }

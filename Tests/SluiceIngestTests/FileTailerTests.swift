@@ -396,3 +396,56 @@ final class TestClock: Sendable {
         #expect(try await !linesArrive(fileEvents: false, within: 1))
     }
 }
+
+/// Random interleavings of writes, rotations (rename and copytruncate, with copies seen while
+/// half-written), polls and restarts: the store must hold every line exactly once.
+@Suite struct TailerInterleavingTests {
+    @Test(arguments: 1...24)
+    func everyLineOnceWhateverTheInterleaving(seed: Int) async throws {
+        var rng = ParserFuzzTests.SplitMix64(state: UInt64(seed))
+        let f = try TailFixture()
+        var tailer = f.tailer("app.jsonl*", batchLines: 5)
+        var written = 0
+        var rotations = 0
+        var log: [String] = []
+        func poll() async throws {
+            _ = try await tailer.poll()
+        }
+        for _ in 0..<150 {
+            var operation = Int.random(in: 0..<10, using: &rng)
+            if operation == 4 || operation == 5, !FileManager.default.fileExists(atPath: f.path("app.jsonl")) { operation = 0 }
+            switch operation {
+            case 0...3:
+                let count = Int.random(in: 1...8, using: &rng)
+                try f.append("app.jsonl", lines("a", written..<(written + count)))
+                written += count
+                log.append("append \(count)")
+            case 4:
+                rotations += 1
+                try f.move("app.jsonl", String(format: "app.jsonl.%03d", rotations))
+                log.append("rename")
+            case 5:
+                rotations += 1
+                let copy = String(format: "app.jsonl.%03d", rotations)
+                let content = try Data(contentsOf: URL(fileURLWithPath: f.path("app.jsonl")))
+                // The copy is written in pieces, with polls in between.
+                let cut = Int.random(in: 0...content.count, using: &rng)
+                try f.append(copy, content.prefix(cut))
+                if Bool.random(using: &rng) { try await poll(); log.append("poll mid-copy \(cut)/\(content.count)") }
+                try f.append(copy, content.dropFirst(cut))
+                if Bool.random(using: &rng) { try await poll(); log.append("poll before truncate") }
+                try FileHandle(forWritingTo: URL(fileURLWithPath: f.path("app.jsonl"))).truncate(atOffset: 0)
+                log.append("copytruncate")
+            case 6, 7, 8:
+                try await poll()
+                log.append("poll")
+            default:
+                tailer = f.tailer("app.jsonl*", batchLines: 5)
+                log.append("restart")
+            }
+        }
+        for _ in 0..<5 { _ = try await tailer.poll() }
+        let counted = try await f.requests("a")
+        #expect(counted == Int64(written), "\(log.joined(separator: ", "))")
+    }
+}

@@ -42,9 +42,10 @@ public struct BatchAggregate: Sendable {
     mutating func absorb(
         _ record: RequestRecord, _ features: RequestFeatures, entity: String, loadSketch: (String) -> AccountSketch?
     ) {
-        var sketch = sketches[entity] ?? loadSketch(entity) ?? AccountSketch()
-        let observation = sketch.absorb(record, features)
-        sketches[entity] = sketch
+        // Mutated in place: a copy taken out of the dictionary would copy the sketch's arrays on every record.
+        if sketches[entity] == nil { sketches[entity] = loadSketch(entity) ?? AccountSketch() }
+        let index = sketches.index(forKey: entity)!
+        let observation = sketches.values[index].absorb(record, features)
         let delta = Counters.of(record, features, novel: observation.novel, topTemplate: observation.repeatedTemplate)
         buckets[BucketKey(entity: entity, hour: hourBucket(record.time)), default: Counters()] += delta
     }

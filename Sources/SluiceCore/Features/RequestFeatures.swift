@@ -74,7 +74,8 @@ extension RequestFeatures {
         self.usesTools = record.toolCount > 0 || toolMessages > 0
         self.hitMaxTokens =
             record.finishReason == "length"
-            || (record.maxTokens.map { $0 > 0 && record.completionTokens >= $0 } ?? false)
+            // `max_tokens` bounds each of the `n` samples; usage counts them all.
+            || (record.maxTokens.map { $0 > 0 && record.completionTokens / max(record.n, 1) >= $0 } ?? false)
         self.network = record.ip.flatMap(Self.network(of:))
 
         if usesTools {

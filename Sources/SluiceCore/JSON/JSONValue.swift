@@ -312,6 +312,7 @@ struct JSONParser {
             }
             if byte < 0x20 { throw error("control character in string") }
         }
+        // Escapes: the plain runs between them are copied whole.
         var scratch = [UInt8](UnsafeBufferPointer(rebasing: bytes[start..<index]))
         while index < bytes.count {
             let byte = bytes[index]
@@ -337,10 +338,12 @@ struct JSONParser {
                 default: throw error("invalid escape")
                 }
             default:
-                if byte < 0x20 { throw error("control character in string") }
-                scratch.append(byte)
-                index += 1
+                // `skipPlainBytes` stops only at a quote, a backslash or a control byte.
+                throw error("control character in string")
             }
+            let run = index
+            skipPlainBytes()
+            scratch.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[run..<index]))
         }
         throw error("unterminated string")
     }

@@ -67,16 +67,27 @@ public struct ScoringPolicy: Sendable, Equatable {
     public var block: Double
     /// Below this many requests an account is at most `watch`: too little evidence to act on.
     public var minimumRequests: Int
+    /// The same for an end user inside an account: a reseller's harvesting customers each send
+    /// little, and flagging one flags the account for review, not the end user alone.
+    public var minimumEndUserRequests: Int
+    /// Distinct hours of the day with traffic needed above `watch`: one burst (a fresh evaluation
+    /// run) is not yet a pattern; harvesting is sustained.
+    public var minimumActiveHours: Int = 3
 
-    public init(watch: Double = 0.35, review: Double = 0.55, block: Double = 0.75, minimumRequests: Int = 100) {
+    public init(
+        watch: Double = 0.35, review: Double = 0.55, block: Double = 0.75, minimumRequests: Int = 100,
+        minimumEndUserRequests: Int = 30
+    ) {
         self.watch = watch
         self.review = review
         self.block = block
         self.minimumRequests = minimumRequests
+        self.minimumEndUserRequests = minimumEndUserRequests
     }
 
-    public func level(for score: Double, requests: Int64) -> Level {
+    public func level(for score: Double, requests: Int64, endUser: Bool = false, activeHours: Int = 24) -> Level {
         let level: Level = score >= block ? .block : score >= review ? .review : score >= watch ? .watch : .none
-        return requests < minimumRequests ? min(level, .watch) : level
+        let enoughEvidence = requests >= (endUser ? minimumEndUserRequests : minimumRequests) && activeHours >= minimumActiveHours
+        return enoughEvidence ? level : min(level, .watch)
     }
 }

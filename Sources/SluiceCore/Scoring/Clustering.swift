@@ -114,7 +114,7 @@ public struct Clustering: Sendable {
     }
 
     /// Whether two accounts' main system prompts are within `maximumDistance` SimHash bits.
-    static func nearDuplicateSystemPrompts(_ a: AccountSketch, _ b: AccountSketch, maximumDistance: Int = 10) -> Bool {
+    static func nearDuplicateSystemPrompts(_ a: AccountSketch, _ b: AccountSketch, maximumDistance: Int = 16) -> Bool {
         for x in a.systemPrompts.entries {
             for y in b.systemPrompts.entries where TextSketch.distance(x.key, y.key) <= maximumDistance {
                 return true

@@ -32,6 +32,9 @@ public struct Scorer: Sendable {
         var tinyOutput: Double
         var capability: Double
         var rateLimited: Double
+        var greedy: Double
+        var judge: Double
+        var endUsers: Double
         var activeHours: Int
         var gapSpread: Double?
 
@@ -57,6 +60,9 @@ public struct Scorer: Sendable {
             tinyOutput = t.share(.tinyOutput)
             capability = Double(t[.math] + t[.code]) / max(requests, 1)
             rateLimited = t.share(.rateLimited)
+            greedy = t.share(.greedy)
+            judge = t.share(.judge)
+            endUsers = p.sketch.endUsers.estimate
             activeHours = p.sketch.activeHourCount
             gapSpread = p.sketch.gapSpread
         }
@@ -88,13 +94,13 @@ public struct Scorer: Sendable {
         var reasons: [Reason] = []
 
         // The extraction shape: all three at once.
-        let single = ramp(m.singleShot, 0.6, 0.95)
+        let single = ramp(m.singleShot, 0.5, 0.9)
         // Long relative to the question: graded by length so that medium (300–500 token)
         // reasoning answers count too, and by the answer/prompt ratio so that long inputs
         // (RAG, summaries, few-shot evals, agents' growing context) do not.
         let length = max(ramp(m.perAnswerCompletion, 150, 600), ramp(m.longOutput, 0.15, 0.5), ramp(m.hitMaxTokens, 0.1, 0.4))
         let long = length * ramp(m.outputRatio, 0.5, 2)
-        let novel = m.novelty.map { ramp($0, 0.5, 0.9) * ramp(m.distinctPrompts, 50, 400) } ?? 0
+        let novel = m.novelty.map { ramp($0, 0.4, 0.85) * ramp(m.distinctPrompts, 30, 150) } ?? 0
         let shape = cbrt(single * long * novel)
         let relevant = shape > 0.25
 
@@ -175,10 +181,48 @@ public struct Scorer: Sendable {
         }
 
         let pressure = max(volume, machine, rateLimit)
-        let score = min(1, max(0, shape * (0.55 + 0.25 * elicitation + 0.2 * pressure)))
+        var score = shape * (0.62 + 0.23 * elicitation + 0.2 * pressure)
+
+        // Reward harvesting: the model as a grader, writing critiques and scores over an endless
+        // stream of new answers, round the clock or at scale — unlike an eval's bounded judge runs
+        // (short verdicts, repeated sets, bursts).
+        let grading = ramp(m.judge, 0.4, 0.8) * ramp(m.perAnswerCompletion, 60, 250)
+        let endless = m.novelty.map { ramp($0, 0.5, 0.9) * ramp(m.distinctPrompts, 200, 2000) } ?? 0
+        let reward = grading * endless * pressure
+        if reward > 0.3 {
+            reasons.append(
+                Reason(
+                    code: "reward_harvest",
+                    summary: "\(pct(m.judge)) of requests grade answers with \(Int(m.perAnswerCompletion))-token critiques, "
+                        + "\(pct(m.novelty ?? 0)) of them new, ~\(Int(m.distinctPrompts)) distinct",
+                    value: reward))
+            score = max(score, 0.9 * reward)
+        }
+
+        // Evidence that points the other way. Temperature 0 without round-the-clock traffic is an
+        // evaluation run until it proves otherwise; an application serving many end users is
+        // judged mostly by its end users (each scored on its own).
+        let greedyRun = ramp(m.greedy, 0.5, 0.9) * (1 - roundTheClock)
+        let application = ramp(m.endUsers, 20, 150)
         reasons.sort { $0.value > $1.value }
+        if greedyRun > 0.3 && score > 0.2 {
+            reasons.append(
+                Reason(
+                    code: "greedy_decoding", summary: "\(pct(m.greedy)) of requests at temperature 0, not round the clock (lowers the score)",
+                    value: greedyRun))
+        }
+        if application > 0.3 && profile.parent == nil && score > 0.2 {
+            reasons.append(
+                Reason(
+                    code: "many_end_users", summary: "serves ~\(Int(m.endUsers)) end users, each scored on its own (lowers the score)",
+                    value: application))
+        }
+        score *= (1 - 0.3 * greedyRun) * (1 - 0.5 * (profile.parent == nil ? application : 0))
+        score = min(1, max(0, score))
         return Assessment(
-            account: profile.id, score: score, level: policy.level(for: score, requests: profile.totals[.requests]),
+            account: profile.id, score: score,
+            level: policy.level(
+                for: score, requests: profile.totals[.requests], endUser: profile.parent != nil, activeHours: m.activeHours),
             reasons: reasons)
     }
 

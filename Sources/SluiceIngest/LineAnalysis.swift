@@ -1,0 +1,45 @@
+import Dispatch
+import Foundation
+import SluiceCore
+import Synchronization
+
+/// What one line became, features included. Computing it touches nothing shared, so the lines
+/// of a chunk are analysed on all cores and then added to their batch in file order: the
+/// batch, and so everything stored, is the same as with one core.
+enum AnalyzedLine: Sendable {
+    case record(RequestRecord, RequestFeatures)
+    case skipped
+    case bad(BadLineReason, String)
+
+    init(_ line: UnsafeBufferPointer<UInt8>, parser: LogParser) {
+        switch parser.parse(line: line) {
+        case .record(let record): self = .record(record, RequestFeatures(record))
+        case .skipped: self = .skipped
+        case .bad(let reason, let detail): self = .bad(reason, detail)
+        }
+    }
+
+    /// Analyses `lines`, ranges of `chunk`, on the machine's cores. The results are in the order of `lines`.
+    static func analyze(_ lines: [Range<Int>], of chunk: UnsafeBufferPointer<UInt8>, parser: LogParser) -> [AnalyzedLine] {
+        // Several parts a core, so that a part of long lines does not leave a core idle at the end.
+        let parts = min(ProcessInfo.processInfo.activeProcessorCount * 4, lines.count / minimumPartLines)
+        guard parts > 1 else { return lines.map { AnalyzedLine(UnsafeBufferPointer(rebasing: chunk[$0]), parser: parser) } }
+        let bytes = SharedBytes(buffer: chunk)
+        let results = Mutex<[[AnalyzedLine]]>(Array(repeating: [], count: parts))
+        DispatchQueue.concurrentPerform(iterations: parts) { part in
+            let mine = lines[(lines.count * part / parts)..<(lines.count * (part + 1) / parts)]
+            let analyzed = mine.map { AnalyzedLine(UnsafeBufferPointer(rebasing: bytes.buffer[$0]), parser: parser) }
+            results.withLock { $0[part] = analyzed }
+        }
+        return results.withLock { $0.flatMap { $0 } }
+    }
+
+    /// Fewer lines than this are not worth handing to another thread.
+    static let minimumPartLines = 16
+}
+
+/// A chunk the parallel analysis reads. @unchecked: it is only read, and `concurrentPerform`
+/// returns only when every reader is done.
+private struct SharedBytes: @unchecked Sendable {
+    let buffer: UnsafeBufferPointer<UInt8>
+}

@@ -1,0 +1,223 @@
+import Foundation
+import Synchronization
+import Testing
+
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
+
+/// Appends log lines on its own thread, as a busy gateway would, rotating now and then by rename
+/// and by copytruncate, sometimes writing a line in two pieces. Knows what it wrote.
+final class LogWriter: Sendable {
+    struct Totals: Equatable, CustomStringConvertible {
+        var requests: Int64 = 0
+        var promptTokens: Int64 = 0
+        var completionTokens: Int64 = 0
+        var description: String { "\(requests) requests, \(promptTokens)+\(completionTokens) tokens" }
+    }
+    struct State {
+        var lines = 0
+        var rotations = 0
+        var copytruncates = 0
+        var totals: [String: Totals] = [:]
+        var random = SystemRandomNumberGenerator()
+    }
+
+    let directory: URL
+    let state = Mutex(State())
+    let running = Mutex(false)
+    let finished = DispatchSemaphore(value: 0)
+    static let accounts = (0..<12).map { "acct-\($0)" }
+
+    init(directory: URL) { self.directory = directory }
+
+    var current: String { directory.appendingPathComponent("app.jsonl").path }
+
+    /// Writes `count` lines now, in bursts.
+    func write(_ count: Int, splitting: Bool = true) throws {
+        var left = count
+        while left > 0 {
+            let burst = min(left, Int.random(in: 1...40))
+            try writeBurst(burst, splitting: splitting)
+            left -= burst
+        }
+    }
+
+    func writeBurst(_ count: Int, splitting: Bool) throws {
+        var text = ""
+        state.withLock { state in
+            for _ in 0..<count {
+                let account = Self.accounts.randomElement(using: &state.random)!
+                let prompt = Int.random(in: 1...4000, using: &state.random)
+                let completion = Int.random(in: 0...8000, using: &state.random)
+                let i = state.lines
+                state.lines += 1
+                state.totals[account, default: Totals()].requests += 1
+                state.totals[account, default: Totals()].promptTokens += Int64(prompt)
+                state.totals[account, default: Totals()].completionTokens += Int64(completion)
+                text +=
+                    #"{"ts": \#(1_795_630_000 + i), "account": "\#(account)", "id": "req-\#(i)", "request": {"model": "m", "messages": [{"role": "user", "content": "question number \#(i) about topic \#(i % 97)"}], "max_tokens": 8192}, "usage": {"prompt_tokens": \#(prompt), "completion_tokens": \#(completion)}}"#
+                    + "\n"
+            }
+        }
+        if !FileManager.default.fileExists(atPath: current) { _ = FileManager.default.createFile(atPath: current, contents: nil) }
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: current))
+        defer { try? handle.close() }
+        try handle.seekToEnd()
+        let bytes = Data(text.utf8)
+        if splitting && bytes.count > 10 && Bool.random() {
+            // A line cut in two writes: the reader must wait for its newline.
+            let cut = Int.random(in: 1..<(bytes.count - 1))
+            try handle.write(contentsOf: bytes.prefix(cut))
+            Thread.sleep(forTimeInterval: 0.002)
+            try handle.write(contentsOf: bytes.dropFirst(cut))
+        } else {
+            try handle.write(contentsOf: bytes)
+        }
+    }
+
+    func rotate() throws {
+        let (number, copy) = state.withLock { state -> (Int, Bool) in
+            state.rotations += 1
+            let copy = state.rotations % 3 == 0
+            if copy { state.copytruncates += 1 }
+            return (state.rotations, copy)
+        }
+        let rotated = directory.appendingPathComponent(String(format: "app.jsonl.%04d", number)).path
+        if copy {
+            try FileManager.default.copyItem(atPath: current, toPath: rotated)
+            try FileHandle(forWritingTo: URL(fileURLWithPath: current)).truncate(atOffset: 0)
+        } else {
+            try FileManager.default.moveItem(atPath: current, toPath: rotated)
+        }
+    }
+
+    func start() {
+        running.withLock { $0 = true }
+        Thread.detachNewThread { [self] in
+            var sinceRotation = 0
+            while running.withLock({ $0 }) {
+                let burst = Int.random(in: 1...10)
+                try? writeBurst(burst, splitting: true)
+                sinceRotation += burst
+                if sinceRotation > Int.random(in: 100...400) {
+                    try? rotate()
+                    sinceRotation = 0
+                }
+                Thread.sleep(forTimeInterval: Double.random(in: 0.002...0.010))
+            }
+            finished.signal()
+        }
+    }
+
+    func stop() {
+        running.withLock { $0 = false }
+        finished.wait()
+    }
+}
+
+/// Whatever instant `sluice serve` dies at, every log line is counted exactly once: the counts
+/// after many SIGKILLs and restarts under rotation equal a clean replay of the same files.
+@Suite(.serialized, .enabled(if: Products.built, "build the products first: swift build"))
+struct CrashEndToEndTests {
+    static let kills = 22
+
+    func accountTotals(_ server: RunningServer) async throws -> [String: LogWriter.Totals] {
+        var result: [String: LogWriter.Totals] = [:]
+        for account in LogWriter.accounts {
+            let (status, body) = try await server.get("/v1/accounts/\(account)")
+            guard status == 200 else { continue }
+            let json = try JSONSerialization.jsonObject(with: body) as? [String: Any] ?? [:]
+            let features = json["features"] as? [String: Any] ?? [:]
+            result[account] = LogWriter.Totals(
+                requests: Int64(json["requests"] as? Int ?? -1),
+                promptTokens: Int64(features["prompt_tokens"] as? Double ?? -1),
+                completionTokens: Int64(features["completion_tokens"] as? Double ?? -1))
+        }
+        return result
+    }
+
+    func statusLines(_ server: RunningServer) async throws -> (lines: Int, lag: Int) {
+        let status = try await server.json("/v1/status")
+        let lag = (status["sources"] as? [[String: Any]])?.compactMap { $0["lag_bytes"] as? Int }.reduce(0, +) ?? -1
+        return (status["lines"] as? Int ?? -1, lag)
+    }
+
+    @Test func everyLineCountsOnceThroughSIGKILLsRotationsAndASIGTERM() async throws {
+        let started = Date()
+        let directory = try temporaryDirectory("sluice-crash")
+        let logs = directory.appendingPathComponent("logs")
+        try FileManager.default.createDirectory(at: logs, withIntermediateDirectories: true)
+        let config = directory.appendingPathComponent("sluice.yaml")
+        try """
+        store: { path: \(directory.appendingPathComponent("sluice.db").path) }
+        sources:
+          - { name: app, path: "\(logs.path)/app.jsonl*", format: openai }
+        scoring: { interval: 2s, event_interval: 10m }
+        ingest: { batch_lines: 25, poll_interval: 50ms }
+        """.write(to: config, atomically: true, encoding: .utf8)
+
+        let writer = LogWriter(directory: logs)
+        try writer.write(200)
+        writer.start()
+        var killed = 0
+        for _ in 0..<Self.kills {
+            let server = try RunningServer(config: config, directory: directory)
+            try await Task.sleep(for: .milliseconds(Int.random(in: 20...600)))
+            kill(server.process.processIdentifier, SIGKILL)
+            server.process.waitUntilExit()
+            if server.process.terminationReason == .uncaughtSignal && server.process.terminationStatus == SIGKILL {
+                killed += 1
+            }
+        }
+        writer.stop()
+        #expect(killed == Self.kills)
+
+        // SIGTERM in the middle of a backlog: the batch in flight commits, the process exits 0.
+        try writer.write(8000, splitting: false)
+        var server = try RunningServer(config: config, directory: directory)
+        let before = try await statusLines(server).lines
+        var atSignal = before
+        let moving = try await server.eventually(20) {
+            atSignal = try await statusLines(server).lines
+            return atSignal > before
+        }
+        #expect(moving)
+        let total = writer.state.withLock { $0.lines }
+        #expect(server.stop() == 0)
+        #expect(atSignal < total, "the SIGTERM came after the backlog was read")
+
+        // Restart and read to the end.
+        server = try RunningServer(config: config, directory: directory)
+        let caughtUp = try await server.eventually(60) {
+            let (lines, lag) = try await statusLines(server)
+            return lines >= total && lag == 0
+        }
+        #expect(caughtUp)
+        #expect(try await statusLines(server).lines == total)
+        let live = try await accountTotals(server)
+        #expect(server.stop() == 0)
+
+        // A clean replay of the same files into a new database.
+        let files = try FileManager.default.contentsOfDirectory(atPath: logs.path).sorted().map { logs.appendingPathComponent($0).path }
+        let replayDB = directory.appendingPathComponent("replay.db").path
+        let replay = try run(Products.sluice, ["replay", "--format", "openai", "--db", replayDB, "--json"] + files)
+        #expect(replay.status == 0, "\(replay.stderr)")
+        let replayConfig = directory.appendingPathComponent("replay.yaml")
+        try "store: { path: \(replayDB) }\nscoring: { interval: 1h }\n".write(to: replayConfig, atomically: true, encoding: .utf8)
+        let replayed = try RunningServer(config: replayConfig, directory: directory)
+        let clean = try await accountTotals(replayed)
+        _ = replayed.stop()
+
+        let truth = writer.state.withLock { $0.totals }
+        #expect(live == clean)
+        #expect(live == truth)
+        let (rotations, copies) = writer.state.withLock { ($0.rotations, $0.copytruncates) }
+        print(
+            "crash test: \(killed) SIGKILLs, 1 SIGTERM at \(atSignal)/\(total) lines, \(rotations) rotations "
+                + "(\(copies) copytruncate), \(files.count) files; live = replay = written for \(live.count) accounts: "
+                + "\(live.values.reduce(0) { $0 + $1.requests }) requests, "
+                + "\(live.values.reduce(0) { $0 + $1.promptTokens + $1.completionTokens }) tokens; "
+                + "\(Int(Date().timeIntervalSince(started))) s")
+    }
+}
