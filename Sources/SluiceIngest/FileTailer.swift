@@ -38,6 +38,8 @@ public final class FileTailer: @unchecked Sendable {
     let published = Mutex<[SourceStatus]>([])
     let health = Mutex<String?>(nil)
     let watched = Mutex<Set<String>>([])
+    /// Polls done, for tests that must know the loop is waiting.
+    let polls = Atomic<Int>(0)
 
     /// Seconds a rotated or deleted file must be idle before its unterminated last line is read as a line.
     var settleSeconds: Double = 2
@@ -130,7 +132,10 @@ public final class FileTailer: @unchecked Sendable {
         for identity in files.keys.sorted() where files[identity]?.state == .reading {
             try await refresh(identity, now: now)
         }
-        for identity in files.keys.sorted() where files[identity]?.state == .pending {
+        // By path, so that an original (`app.jsonl`) is placed before a copy of it that appeared
+        // in the same poll (`app.jsonl.1`), and the copy then waits for it.
+        let pending = files.values.filter { $0.state == .pending }.sorted { $0.path < $1.path }.map(\.identity)
+        for identity in pending {
             try await place(identity, now: now)
         }
         firstScan = false
@@ -151,6 +156,7 @@ public final class FileTailer: @unchecked Sendable {
         }
         consumed += try await finish(now: clock())
         publish()
+        polls.add(1, ordering: .relaxed)
         return consumed
     }
 
@@ -248,7 +254,9 @@ public final class FileTailer: @unchecked Sendable {
         // (a retired one), or a file being read that was truncated since `refresh`.
         let stored =
             checkpoints.values.filter { files[$0.identity] == nil }.map { ($0.fingerprint, $0.offset) }
-            + files.values.filter { $0.identity != identity && $0.state == .reading }.map { ($0.fingerprint, $0.offset) }
+            + files.values.filter { $0.identity != identity && $0.state == .reading }.map {
+                ($0.fingerprint, $0.offset)
+            }
         let matching = stored.filter {
             Self.fingerprintLengthOf($0.0) >= Self.minimumCopyMatch
                 && Self.matches($0.0, descriptor: file.descriptor, size: file.size)
@@ -348,7 +356,9 @@ public final class FileTailer: @unchecked Sendable {
         // Only a committed batch moves the offset: a failed commit is read and tried again.
         file.offset = offset
         file.fingerprint = fingerprint
-        if file.head.count < Self.fingerprintLength { file.head = Self.head(descriptor: file.descriptor, size: file.size) }
+        if file.head.count < Self.fingerprintLength {
+            file.head = Self.head(descriptor: file.descriptor, size: file.size)
+        }
         checkpoints[file.identity] = progress.checkpoint
         if batch.latestEventTime > 0 {
             file.lastEventTime = max(file.lastEventTime, batch.latestEventTime)
@@ -478,7 +488,9 @@ public final class FileTailer: @unchecked Sendable {
         var position = from
         var buffer = [UInt8](repeating: 0, count: Self.chunkBytes)
         while position < file.size {
-            let got = buffer.withUnsafeMutableBytes { pread(file.descriptor, $0.baseAddress, $0.count, off_t(position)) }
+            let got = buffer.withUnsafeMutableBytes {
+                pread(file.descriptor, $0.baseAddress, $0.count, off_t(position))
+            }
             guard got > 0 else { return nil }
             if let i = buffer.withUnsafeBufferPointer({ Self.indexOfNewline($0, from: 0, to: got) }) {
                 return position + Int64(i)
@@ -511,7 +523,8 @@ public final class FileTailer: @unchecked Sendable {
         guard batch.progress.samples.count < SQLiteStore.badSampleLimit else { return }
         batch.progress.samples.append(
             BadLineSample(
-                source: source.name, reason: reason.rawValue, detail: detail, location: "\(path):\(offset)", at: Date()))
+                source: source.name, reason: reason.rawValue, detail: detail, location: "\(path):\(offset)", at: Date())
+        )
     }
 
     static func indexOfNewline(_ chunk: UnsafeBufferPointer<UInt8>, from: Int, to: Int) -> Int? {
@@ -524,7 +537,9 @@ public final class FileTailer: @unchecked Sendable {
     static func lastLineEnd(descriptor: Int32, size: Int64) -> Int64 {
         let window = Int(min(size, 1 << 16))
         var buffer = [UInt8](repeating: 0, count: window)
-        let got = buffer.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress, window, off_t(size - Int64(window))) }
+        let got = buffer.withUnsafeMutableBytes {
+            pread(descriptor, $0.baseAddress, window, off_t(size - Int64(window)))
+        }
         guard got == window, let last = buffer.lastIndex(of: 0x0A) else { return size }
         return size - Int64(window) + Int64(last) + 1
     }

@@ -49,7 +49,8 @@ public struct TailService: Service {
                     }
                 } catch {
                     failed = true
-                    let message = "ingest from \(tailer.source.name) failed, retrying in \(Self.seconds(delay)): \(error)"
+                    let message =
+                        "ingest from \(tailer.source.name) failed, retrying in \(Self.seconds(delay)): \(error)"
                     logger.error("\(message)")
                     tailer.noteError("\(Date().formatted(.iso8601)) \(message)")
                 }

@@ -71,7 +71,8 @@ extension SluiceAPI {
         }
         var progress = IngestProgress(source: sourceName, batchID: batchID)
         var items: [(RequestRecord, RequestFeatures)] = []
-        var result = IngestResult(batchID: batchID, source: sourceName, format: format.rawValue, received: outcomes.count)
+        var result = IngestResult(
+            batchID: batchID, source: sourceName, format: format.rawValue, received: outcomes.count)
         var latest = 0.0
         for (index, outcome) in outcomes {
             switch outcome {
@@ -101,7 +102,8 @@ extension SluiceAPI {
         } catch let error as StoreError {
             logger.error("HTTP ingest into \(sourceName) failed: \(error)")
             var response = JSONResponse.make(
-                APIErrorBody(code: error.code, message: "the store cannot take the batch now (\(error.code)); retry later"),
+                APIErrorBody(
+                    code: error.code, message: "the store cannot take the batch now (\(error.code)); retry later"),
                 status: .serviceUnavailable)
             response.headers[.retryAfter] = "5"
             return response
@@ -151,12 +153,16 @@ extension SluiceAPI {
 
     static func isValidSourceName(_ name: String) -> Bool {
         !name.isEmpty && name.utf8.count <= 64
-            && name.utf8.allSatisfy { $0.isASCIIAlphanumeric || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: "-") }
+            && name.utf8.allSatisfy {
+                $0.isASCIIAlphanumeric || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: "-")
+            }
     }
 }
 
 extension UInt8 {
-    fileprivate var isASCIIAlphanumeric: Bool { (48...57).contains(self) || (65...90).contains(self) || (97...122).contains(self) }
+    fileprivate var isASCIIAlphanumeric: Bool {
+        (48...57).contains(self) || (65...90).contains(self) || (97...122).contains(self)
+    }
 }
 
 extension HTTPField.Name {

@@ -146,7 +146,7 @@ public struct SluiceAPI: Sendable {
             registry.gauge("sluice_ingest_lag_bytes", labels: labels, help: "Bytes not yet read").set(
                 Double(source.lagBytes ?? 0))
             registry.gauge(
-                "sluice_ingest_lag_seconds", labels: labels, help: "Age of the newest event read while behind"
+                "sluice_ingest_lag_seconds", labels: labels, help: "Seconds the source has been behind (0 when every complete line is read)"
             )
             .set(source.lagSeconds ?? 0)
             for reason in BadLineReason.allCases {

@@ -82,7 +82,9 @@ public final class SQLiteStore: Sendable {
 
     /// Aggregates `items` and commits them with `progress` in one transaction. On failure nothing
     /// of the batch is stored, and the error is a `StoreError` that says what to do.
-    public func commit(_ items: [(RequestRecord, RequestFeatures)], progress: IngestProgress) async throws -> CommitOutcome {
+    public func commit(_ items: [(RequestRecord, RequestFeatures)], progress: IngestProgress) async throws
+        -> CommitOutcome
+    {
         do {
             return try await write(items, progress: progress)
         } catch {
@@ -100,7 +102,9 @@ public final class SQLiteStore: Sendable {
     func write(_ items: [(RequestRecord, RequestFeatures)], progress: IngestProgress) async throws -> CommitOutcome {
         try await pool.write { db in
             if let batchID = progress.batchID {
-                if try Bool.fetchOne(db, sql: "SELECT 1 FROM ingest_batches WHERE batch_id = ?", arguments: [batchID]) == true {
+                if try Bool.fetchOne(db, sql: "SELECT 1 FROM ingest_batches WHERE batch_id = ?", arguments: [batchID])
+                    == true
+                {
                     return .duplicate
                 }
                 try db.execute(
@@ -153,11 +157,14 @@ public final class SQLiteStore: Sendable {
             var arguments: [(any DatabaseValueConvertible)?] = [
                 entity, aggregate.parents[entity], sketch.firstSeen, sketch.lastSeen, Data(sketch.encoded()),
             ]
-            arguments.append(contentsOf: (totals[entity] ?? Counters()).values.map { $0 as (any DatabaseValueConvertible)? })
+            arguments.append(
+                contentsOf: (totals[entity] ?? Counters()).values.map { $0 as (any DatabaseValueConvertible)? })
             try accountStatement.execute(arguments: StatementArguments(arguments))
         }
         let keyStatement = try db.cachedStatement(
-            sql: "INSERT INTO api_keys(key_id, account) VALUES (?, ?) ON CONFLICT(key_id) DO UPDATE SET account = excluded.account")
+            sql:
+                "INSERT INTO api_keys(key_id, account) VALUES (?, ?) ON CONFLICT(key_id) DO UPDATE SET account = excluded.account"
+        )
         for (key, account) in aggregate.keyAccounts {
             try keyStatement.execute(arguments: [key, account])
         }
@@ -170,7 +177,9 @@ public final class SQLiteStore: Sendable {
             """
         let statStatement = try db.cachedStatement(sql: statSQL)
         if records > 0 { try statStatement.execute(arguments: [progress.source, "records", records]) }
-        if progress.skipped > 0 { try statStatement.execute(arguments: [progress.source, "skipped", progress.skipped]) }
+        if progress.skipped > 0 {
+            try statStatement.execute(arguments: [progress.source, "skipped", progress.skipped])
+        }
         for (reason, count) in progress.bad where count > 0 {
             try statStatement.execute(arguments: [progress.source, "bad:" + reason.rawValue, count])
         }
@@ -240,10 +249,12 @@ public final class SQLiteStore: Sendable {
 
     public func badLineSamples() async throws -> [BadLineSample] {
         try await pool.read { db in
-            try Row.fetchAll(db, sql: "SELECT source, reason, detail, location, at FROM bad_line_samples ORDER BY id").map {
-                BadLineSample(
-                    source: $0[0], reason: $0[1], detail: $0[2], location: $0[3], at: Date(timeIntervalSince1970: $0[4]))
-            }
+            try Row.fetchAll(db, sql: "SELECT source, reason, detail, location, at FROM bad_line_samples ORDER BY id")
+                .map {
+                    BadLineSample(
+                        source: $0[0], reason: $0[1], detail: $0[2], location: $0[3],
+                        at: Date(timeIntervalSince1970: $0[4]))
+                }
         }
     }
 

@@ -60,7 +60,9 @@ final class LogWriter: Sendable {
                     + "\n"
             }
         }
-        if !FileManager.default.fileExists(atPath: current) { _ = FileManager.default.createFile(atPath: current, contents: nil) }
+        if !FileManager.default.fileExists(atPath: current) {
+            _ = FileManager.default.createFile(atPath: current, contents: nil)
+        }
         let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: current))
         defer { try? handle.close() }
         try handle.seekToEnd()
@@ -92,11 +94,13 @@ final class LogWriter: Sendable {
         }
     }
 
-    func start() {
+    /// Writes on its own thread until `stop`, or until `budget` lines are written, so that a slow
+    /// (loaded) machine does not make the test longer.
+    func start(budget: Int) {
         running.withLock { $0 = true }
         Thread.detachNewThread { [self] in
             var sinceRotation = 0
-            while running.withLock({ $0 }) {
+            while running.withLock({ $0 }) && state.withLock({ $0.lines }) < budget {
                 let burst = Int.random(in: 1...10)
                 try? writeBurst(burst, splitting: true)
                 sinceRotation += burst
@@ -159,7 +163,7 @@ struct CrashEndToEndTests {
 
         let writer = LogWriter(directory: logs)
         try writer.write(200)
-        writer.start()
+        writer.start(budget: 7000)
         var killed = 0
         for _ in 0..<Self.kills {
             let server = try RunningServer(config: config, directory: directory)
@@ -199,12 +203,15 @@ struct CrashEndToEndTests {
         #expect(server.stop() == 0)
 
         // A clean replay of the same files into a new database.
-        let files = try FileManager.default.contentsOfDirectory(atPath: logs.path).sorted().map { logs.appendingPathComponent($0).path }
+        let files = try FileManager.default.contentsOfDirectory(atPath: logs.path).sorted().map {
+            logs.appendingPathComponent($0).path
+        }
         let replayDB = directory.appendingPathComponent("replay.db").path
         let replay = try run(Products.sluice, ["replay", "--format", "openai", "--db", replayDB, "--json"] + files)
         #expect(replay.status == 0, "\(replay.stderr)")
         let replayConfig = directory.appendingPathComponent("replay.yaml")
-        try "store: { path: \(replayDB) }\nscoring: { interval: 1h }\n".write(to: replayConfig, atomically: true, encoding: .utf8)
+        try "store: { path: \(replayDB) }\nscoring: { interval: 1h }\n".write(
+            to: replayConfig, atomically: true, encoding: .utf8)
         let replayed = try RunningServer(config: replayConfig, directory: directory)
         let clean = try await accountTotals(replayed)
         _ = replayed.stop()

@@ -12,7 +12,8 @@ import Testing
 struct IngestEndToEndTests {
     /// The bodies LiteLLM 1.82.6's `generic_api` callback really posted (JSON arrays of StandardLoggingPayload).
     static var genericAPIBodies: [Data] {
-        let file = Products.sharedData.appendingPathComponent("sample_logs/litellm-1.82.6/generic_api_callback_posts.jsonl")
+        let file = Products.sharedData.appendingPathComponent(
+            "sample_logs/litellm-1.82.6/generic_api_callback_posts.jsonl")
         guard let text = try? String(contentsOf: file, encoding: .utf8) else { return [] }
         return text.split(separator: "\n").compactMap {
             (try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])?["body"] as? String
@@ -46,7 +47,8 @@ struct IngestEndToEndTests {
         let (server, _) = try start()
         var expected = 0
         for body in Self.genericAPIBodies {
-            let answer = try await http("POST", server.url + "/v1/ingest", headers: ["Content-Type": "application/json"], body: body)
+            let answer = try await http(
+                "POST", server.url + "/v1/ingest", headers: ["Content-Type": "application/json"], body: body)
             #expect(answer.status == 202, "\(answer.text)")
             let count = (try JSONSerialization.jsonObject(with: body) as? [Any])?.count ?? 0
             #expect(answer.json["accepted"] as? Int == count)
@@ -64,7 +66,8 @@ struct IngestEndToEndTests {
 
     @Test func takesNDJSONReportsBadLinesByIndexAndCommitsTheGoodOnes() async throws {
         let (server, _) = try start()
-        let body = [Self.record(1), "{not json", "", Self.record(2), #"{"startTime": 1795630636.6}"#].joined(separator: "\n")
+        let body = [Self.record(1), "{not json", "", Self.record(2), #"{"startTime": 1795630636.6}"#].joined(
+            separator: "\n")
         let answer = try await http("POST", server.url + "/v1/ingest?source=gw", body: Data(body.utf8))
         #expect(answer.status == 400)
         #expect(answer.json["accepted"] as? Int == 2)
@@ -76,10 +79,13 @@ struct IngestEndToEndTests {
         #expect(gw["lines"] as? Int == 2)
         #expect(gw["bad_by_reason"] as? [String: Int] == ["not_json": 1, "missing_account": 1])
         let metrics = try await http(server.url + "/metrics").text
-        #expect(metrics.contains(#"sluice_bad_lines{source="gw",reason="not_json"} 1"#) || metrics.contains(#"sluice_bad_lines{reason="not_json",source="gw"} 1"#))
+        #expect(
+            metrics.contains(#"sluice_bad_lines{source="gw",reason="not_json"} 1"#)
+                || metrics.contains(#"sluice_bad_lines{reason="not_json",source="gw"} 1"#))
         // One object, and an Idempotency-Key that makes a different body a resend.
         let one = try await http(
-            "POST", server.url + "/v1/ingest?source=gw", headers: ["Idempotency-Key": "batch-7"], body: Data(Self.record(3).utf8))
+            "POST", server.url + "/v1/ingest?source=gw", headers: ["Idempotency-Key": "batch-7"],
+            body: Data(Self.record(3).utf8))
         #expect(one.status == 202)
         let resent = try await http(
             "POST", server.url + "/v1/ingest?source=gw", headers: ["Idempotency-Key": "batch-7"],
@@ -87,8 +93,10 @@ struct IngestEndToEndTests {
         #expect(resent.json["duplicate"] as? Bool == true)
         #expect(try await source(server, "gw")["lines"] as? Int == 3)
         // The openai format, by query.
-        let openai = #"{"ts": 1795630000, "account": "acme", "request": {"messages": [{"role": "user", "content": "x"}]}}"#
-        let typed = try await http("POST", server.url + "/v1/ingest?format=openai&source=oa", body: Data("[\(openai)]".utf8))
+        let openai =
+            #"{"ts": 1795630000, "account": "acme", "request": {"messages": [{"role": "user", "content": "x"}]}}"#
+        let typed = try await http(
+            "POST", server.url + "/v1/ingest?format=openai&source=oa", body: Data("[\(openai)]".utf8))
         #expect(typed.status == 202)
         #expect(try await server.json("/v1/accounts/acme")["requests"] as? Int == 1)
         let unknown = try await http("POST", server.url + "/v1/ingest?format=csv", body: Data("[]".utf8))
@@ -142,19 +150,24 @@ struct IngestEndToEndTests {
         add(String(good.prefix(40)))  // truncated JSON
         add("[1, 2]")  // wrong shape
         add(#"{"ts": 1795630000, "request": {}}"#)  // missing account
-        add(#"{"ts": 1795630000, "account": "ok", "request": {}, "usage": {"prompt_tokens": "3"}}"#)  // tokens as strings
+        // tokens as strings
+        add(#"{"ts": 1795630000, "account": "ok", "request": {}, "usage": {"prompt_tokens": "3"}}"#)
         add(#"{"ts": 1795630000, "account": "ok", "request": {"messages": null}}"#)  // null messages
         add(#"{"ts": 1795630000, "account": "ok", "request": {}, "usage": {"completion_tokens": -1}}"#)  // negative
         add(#"{"ts": 1e300, "account": "ok", "request": {}}"#)  // huge
-        add(Array(#"{"ts": 1795630000, "account": "ok", "x": ""#.utf8) + [UInt8](repeating: 0x61, count: 10 << 20) + Array(#""}"#.utf8))
-        add(Array(#"{"ts": 1795630000, "account": "o"#.utf8) + [0xC3, 0x28] + Array(#"", "request": {}}"#.utf8))  // invalid UTF-8
+        add(
+            Array(#"{"ts": 1795630000, "account": "ok", "x": ""#.utf8) + [UInt8](repeating: 0x61, count: 10 << 20)
+                + Array(#""}"#.utf8))
+        // invalid UTF-8
+        add(Array(#"{"ts": 1795630000, "account": "o"#.utf8) + [0xC3, 0x28] + Array(#"", "request": {}}"#.utf8))
         add(Array(#"{"ts": 1795630000, "account": "o"#.utf8) + [0x00] + Array(#"", "request": {}}"#.utf8))  // NUL
         add(good + "\r")  // CRLF: fine
         add("")  // empty
         add("   ")
         add(good)
         try data.write(to: logs.appendingPathComponent("app.jsonl"))
-        try Data([0x1F, 0x8B, 0x08, 0x00] + [UInt8](repeating: 0x5A, count: 300)).write(to: logs.appendingPathComponent("app.jsonl.1.gz"))
+        try Data([0x1F, 0x8B, 0x08, 0x00] + [UInt8](repeating: 0x5A, count: 300)).write(
+            to: logs.appendingPathComponent("app.jsonl.1.gz"))
         let config = directory.appendingPathComponent("sluice.yaml")
         try """
         store: { path: \(directory.appendingPathComponent("sluice.db").path) }
@@ -178,7 +191,8 @@ struct IngestEndToEndTests {
         #expect(samples.allSatisfy { ($0["detail"] as? String)?.contains("aaaa") == false })
         let metrics = try await http(server.url + "/metrics").text
         for line in [
-            #"sluice_bad_lines{source="app",reason="too_long"} 1"#, #"sluice_bad_lines{source="app",reason="binary_file"} 1"#,
+            #"sluice_bad_lines{source="app",reason="too_long"} 1"#,
+            #"sluice_bad_lines{source="app",reason="binary_file"} 1"#,
             #"sluice_ingest_lag_bytes{source="app"} 0"#,
         ] {
             #expect(metrics.contains(line) || metrics.contains(Self.swapLabels(line)), "\(line)")
@@ -193,7 +207,9 @@ struct IngestEndToEndTests {
         return String(line[...open]) + labels + String(line[close...])
     }
 
-    static let python = ["/usr/bin/python3", "/usr/local/bin/python3"].first { FileManager.default.isExecutableFile(atPath: $0) }
+    static let python = ["/usr/bin/python3", "/usr/local/bin/python3"].first {
+        FileManager.default.isExecutableFile(atPath: $0)
+    }
 
     /// Another process holds the database's write lock: ingestion fails and says so in
     /// `/v1/status`, the HTTP server keeps answering, and once the lock goes every line is in, once.
@@ -227,7 +243,8 @@ struct IngestEndToEndTests {
         locker.standardOutput = stdout
         try locker.run()
         _ = stdout.fileHandleForReading.availableData  // "locked"
-        try String(repeating: line + "\n", count: 50).write(to: logs.appendingPathComponent("app.jsonl"), atomically: false, encoding: .utf8)
+        try String(repeating: line + "\n", count: 50).write(
+            to: logs.appendingPathComponent("app.jsonl"), atomically: false, encoding: .utf8)
         var slowest = 0.0
         let reported = try await server.eventually(30) {
             let start = Date()

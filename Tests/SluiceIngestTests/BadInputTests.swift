@@ -23,8 +23,11 @@ struct BadInput: CustomTestStringConvertible, Sendable {
         #"{"id": "chatcmpl-1", "startTime": 1795630636.6, "metadata": {"user_api_key_team_id": "a"}, "messages": [{"role": "user", "content": "hi"}], "prompt_tokens": 3, "completion_tokens": 7}"#
 
     static let all: [BadInput] = [
-        BadInput(name: "invalid JSON", format: .openai, bytes: openai(#"{"ts": 1795630000, account: "a"}"#), reason: "not_json"),
-        BadInput(name: "truncated JSON", format: .openai, bytes: Array(line("a", 99).utf8.prefix(70)), reason: "not_json"),
+        BadInput(
+            name: "invalid JSON", format: .openai, bytes: openai(#"{"ts": 1795630000, account: "a"}"#),
+            reason: "not_json"),
+        BadInput(
+            name: "truncated JSON", format: .openai, bytes: Array(line("a", 99).utf8.prefix(70)), reason: "not_json"),
         BadInput(name: "an array, not an object", format: .openai, bytes: openai("[1, 2, 3]"), reason: "not_object"),
         BadInput(name: "a bare string", format: .openai, bytes: openai(#""hello""#), reason: "not_object"),
         BadInput(
@@ -52,7 +55,8 @@ struct BadInput: CustomTestStringConvertible, Sendable {
         BadInput(
             name: "huge tokens", format: .openai,
             bytes: openai(
-                #"{"ts": 1795630000, "account": "a", "request": {"messages": []}, "usage": {"completion_tokens": 1e300}}"#),
+                #"{"ts": 1795630000, "account": "a", "request": {"messages": []}, "usage": {"completion_tokens": 1e300}}"#
+            ),
             reason: "out_of_range"),
         BadInput(
             name: "huge integer time", format: .openai,
@@ -64,28 +68,37 @@ struct BadInput: CustomTestStringConvertible, Sendable {
             reason: "out_of_range"),
         BadInput(
             name: "a 10 MB line", format: .openai,
-            bytes: Array(#"{"ts": 1795630000, "account": "a", "pad": ""#.utf8) + [UInt8](repeating: 0x78, count: 10 << 20)
+            bytes: Array(#"{"ts": 1795630000, "account": "a", "pad": ""#.utf8)
+                + [UInt8](repeating: 0x78, count: 10 << 20)
                 + Array(#""}"#.utf8), reason: "too_long"),
         BadInput(
             name: "invalid UTF-8", format: .openai,
-            bytes: Array(#"{"ts": 1795630000, "account": "a"#.utf8) + [0xFF, 0xFE, 0xC3] + Array(#"", "request": {}}"#.utf8),
+            bytes: Array(#"{"ts": 1795630000, "account": "a"#.utf8) + [0xFF, 0xFE, 0xC3]
+                + Array(#"", "request": {}}"#.utf8),
             reason: "invalid_utf8"),
         BadInput(
             name: "NUL bytes in a line", format: .openai,
             bytes: Array(#"{"ts": 1795630000, "account": "a"#.utf8) + [0, 0, 0] + Array(#"", "request": {}}"#.utf8),
             reason: "not_json"),
-        BadInput(name: "a run of NUL bytes", format: .openai, bytes: [UInt8](repeating: 0, count: 4096), reason: "not_json"),
         BadInput(
-            name: "CRLF line ending", format: .openai, bytes: Array(line("a", 50).dropLast().utf8) + [0x0D], reason: nil,
+            name: "a run of NUL bytes", format: .openai, bytes: [UInt8](repeating: 0, count: 4096), reason: "not_json"),
+        BadInput(
+            name: "CRLF line ending", format: .openai, bytes: Array(line("a", 50).dropLast().utf8) + [0x0D],
+            reason: nil,
             records: 3),
-        BadInput(name: "empty and blank lines", format: .openai, bytes: Array("\n \t\n\r".utf8), reason: nil, skipped: 3),
+        BadInput(
+            name: "empty and blank lines", format: .openai, bytes: Array("\n \t\n\r".utf8), reason: nil, skipped: 3),
         BadInput(
             name: "LiteLLM tokens as strings", format: .litellm,
-            bytes: Array(goodLiteLLM.replacingOccurrences(of: #""prompt_tokens": 3"#, with: #""prompt_tokens": "3""#).utf8),
+            bytes: Array(
+                goodLiteLLM.replacingOccurrences(of: #""prompt_tokens": 3"#, with: #""prompt_tokens": "3""#).utf8),
             reason: "wrong_type"),
         BadInput(
             name: "LiteLLM null messages", format: .litellm,
-            bytes: Array(goodLiteLLM.replacingOccurrences(of: #""messages": [{"role": "user", "content": "hi"}]"#, with: #""messages": null"#).utf8),
+            bytes: Array(
+                goodLiteLLM.replacingOccurrences(
+                    of: #""messages": [{"role": "user", "content": "hi"}]"#, with: #""messages": null"#
+                ).utf8),
             reason: "wrong_type"),
         BadInput(
             name: "LiteLLM wrapper of the wrong type", format: .litellm,

@@ -133,7 +133,9 @@ final class WriteLock: @unchecked Sendable {
         try FileManager.default.removeItem(at: ballast)
         while try await tailer.poll() > 0 {}
         #expect(try await f.requests("a") == 10)
-        #expect(try await f.store.profiles().filter { $0.id.hasPrefix("acct") }.map { $0.totals[.requests] }.reduce(0, +) == 990)
+        #expect(
+            try await f.store.profiles().filter { $0.id.hasPrefix("acct") }.map { $0.totals[.requests] }.reduce(0, +)
+                == 990)
         #expect(try await f.counts().records == 1000)
         #expect(try await f.store.integrityCheck() == "ok")
     }
@@ -148,7 +150,8 @@ final class WriteLock: @unchecked Sendable {
         func tailer(_ store: SQLiteStore) -> FileTailer {
             FileTailer(
                 source: Configuration.Source(name: "test", path: logs.path("app.jsonl"), format: .openai),
-                keyHasher: KeyHasher(secret: "s"), store: store, ingest: Configuration.Ingest(), logger: Logger(label: "t"))
+                keyHasher: KeyHasher(secret: "s"), store: store, ingest: Configuration.Ingest(),
+                logger: Logger(label: "t"))
         }
         do {
             let store = try SQLiteStore(path: database)

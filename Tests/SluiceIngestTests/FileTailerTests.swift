@@ -38,14 +38,18 @@ struct TailFixture {
 
     func append(_ name: String, _ data: Data) throws {
         let path = path(name)
-        if !FileManager.default.fileExists(atPath: path) { _ = FileManager.default.createFile(atPath: path, contents: nil) }
+        if !FileManager.default.fileExists(atPath: path) {
+            _ = FileManager.default.createFile(atPath: path, contents: nil)
+        }
         let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
         try handle.seekToEnd()
         try handle.write(contentsOf: data)
         try handle.close()
     }
 
-    func move(_ from: String, _ to: String) throws { try FileManager.default.moveItem(atPath: path(from), toPath: path(to)) }
+    func move(_ from: String, _ to: String) throws {
+        try FileManager.default.moveItem(atPath: path(from), toPath: path(to))
+    }
 
     /// logrotate's `copytruncate`: copy the file, then cut the original to zero in place.
     func copyTruncate(_ name: String, to copy: String) throws {
@@ -238,7 +242,11 @@ final class TestClock: Sendable {
         #expect(tailer.files.isEmpty)
         // The descriptor is closed: no descriptor of this process points at the deleted file.
         let descriptors = try FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd")
-        #expect(!descriptors.contains { (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/fd/\($0)")) == f.path("app.jsonl") + " (deleted)" })
+        #expect(
+            !descriptors.contains {
+                (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/fd/\($0)")) == f.path(
+                    "app.jsonl") + " (deleted)"
+            })
         #expect(try await f.store.checkpoints().count == 1)
         clock.advance(61)
         _ = try await tailer.poll()
@@ -266,9 +274,11 @@ final class TestClock: Sendable {
         let data = f.directory.appendingPathComponent("data")
         try FileManager.default.createDirectory(at: data, withIntermediateDirectories: true)
         try Data(lines("a", 0..<4).utf8).write(to: data.appendingPathComponent("day1.log"))
-        try FileManager.default.createDirectory(at: f.directory.appendingPathComponent("logs"), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            at: f.directory.appendingPathComponent("logs"), withIntermediateDirectories: true)
         let link = f.path("logs/current.jsonl")
-        try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: data.appendingPathComponent("day1.log").path)
+        try FileManager.default.createSymbolicLink(
+            atPath: link, withDestinationPath: data.appendingPathComponent("day1.log").path)
         try FileManager.default.createSymbolicLink(
             atPath: f.path("logs/alias.jsonl"), withDestinationPath: data.appendingPathComponent("day1.log").path)
         let tailer = f.tailer("logs/*.jsonl")
@@ -278,7 +288,8 @@ final class TestClock: Sendable {
         try f.append("data/day1.log", lines("a", 6..<7))
         try FileManager.default.removeItem(atPath: link)
         try FileManager.default.removeItem(atPath: f.path("logs/alias.jsonl"))
-        try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: data.appendingPathComponent("day2.log").path)
+        try FileManager.default.createSymbolicLink(
+            atPath: link, withDestinationPath: data.appendingPathComponent("day2.log").path)
         _ = try await tailer.poll()
         #expect(try await f.requests("a") == 7)
         #expect(tailer.directories.contains(data.path))
@@ -376,9 +387,14 @@ final class TestClock: Sendable {
             tailers: [tailer], scoring: scoring, pollInterval: 30, fileEvents: fileEvents, logger: Logger(label: "t"))
         let task = Task { try await service.run() }
         defer { task.cancel() }
-        let deadline = Date().addingTimeInterval(5)
+        // The first line is in and a poll found nothing more: the loop is now waiting.
+        let deadline = Date().addingTimeInterval(60)
         while try await f.requests("a") < 1 && Date() < deadline { try await Task.sleep(for: .milliseconds(20)) }
-        try await Task.sleep(for: .milliseconds(300))  // the loop is now waiting
+        // Poll 1 reads it, poll 2 finds nothing.
+        while tailer.polls.load(ordering: .relaxed) < 2 && Date() < deadline {
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        try await Task.sleep(for: .milliseconds(100))
         try f.append("later.jsonl", line("b", 1))
         let start = Date()
         while Date().timeIntervalSince(start) < seconds {
@@ -413,7 +429,9 @@ final class TestClock: Sendable {
         }
         for _ in 0..<150 {
             var operation = Int.random(in: 0..<10, using: &rng)
-            if operation == 4 || operation == 5, !FileManager.default.fileExists(atPath: f.path("app.jsonl")) { operation = 0 }
+            if operation == 4 || operation == 5, !FileManager.default.fileExists(atPath: f.path("app.jsonl")) {
+                operation = 0
+            }
             switch operation {
             case 0...3:
                 let count = Int.random(in: 1...8, using: &rng)

@@ -26,7 +26,8 @@ import Testing
         ]
         let sample = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("shared/data/sample_logs/litellm-1.82.6/custom_logger_standard_logging_payload.jsonl")
+            .appendingPathComponent(
+                "shared/data/sample_logs/litellm-1.82.6/custom_logger_standard_logging_payload.jsonl")
         if let text = try? String(contentsOf: sample, encoding: .utf8) {
             lines += text.split(separator: "\n").prefix(6).map(String.init)
         }
@@ -59,7 +60,9 @@ import Testing
                     var end = colon + 1
                     while end < bytes.count, bytes[end] == 0x20 { end += 1 }
                     var stop = end
-                    while stop < bytes.count, ![UInt8(ascii: ","), UInt8(ascii: "}"), UInt8(ascii: "]")].contains(bytes[stop]) {
+                    while stop < bytes.count,
+                        ![UInt8(ascii: ","), UInt8(ascii: "}"), UInt8(ascii: "]")].contains(bytes[stop])
+                    {
                         stop += 1
                     }
                     bytes.replaceSubrange(end..<stop, with: Array(tokens.randomElement(using: &rng)!.utf8))
@@ -78,7 +81,8 @@ import Testing
     static func check(_ outcome: ParseOutcome) -> String? {
         switch outcome {
         case .skipped: return nil
-        case .bad(_, let detail): return detail.isEmpty || detail.utf8.count > 500 ? "bad detail \(detail.prefix(80))" : nil
+        case .bad(_, let detail):
+            return detail.isEmpty || detail.utf8.count > 500 ? "bad detail \(detail.prefix(80))" : nil
         case .record(let r):
             if r.account.isEmpty { return "empty account" }
             if !(r.time.isFinite && r.time > 1e9 && r.time < 1e10) { return "time \(r.time)" }
@@ -96,7 +100,8 @@ import Testing
         let parsers = LogFormat.allCases.map {
             LogParser(format: $0, keyHasher: KeyHasher(secret: "fuzz"), maximumLineBytes: 64 << 10)
         }
-        var rng = SplitMix64(state: UInt64(ProcessInfo.processInfo.environment["SLUICE_FUZZ_SEED"].flatMap(UInt64.init) ?? 20_261_125))
+        var rng = SplitMix64(
+            state: UInt64(ProcessInfo.processInfo.environment["SLUICE_FUZZ_SEED"].flatMap(UInt64.init) ?? 20_261_125))
         let deadline = Date().addingTimeInterval(4)
         var runs = 0
         var records = 0
@@ -106,7 +111,8 @@ import Testing
                 let outcome = input.withUnsafeBufferPointer { parser.parse(line: $0) }
                 if case .record = outcome { records += 1 }
                 if let problem = Self.check(outcome) {
-                    Issue.record("\(parser.format): \(problem) for \(String(decoding: input.prefix(200), as: UTF8.self))")
+                    Issue.record(
+                        "\(parser.format): \(problem) for \(String(decoding: input.prefix(200), as: UTF8.self))")
                     return
                 }
             }

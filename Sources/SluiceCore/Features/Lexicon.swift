@@ -47,11 +47,15 @@ public struct Lexicon: Sendable {
         /// Byte → its column.
         let byteClass: [UInt8]
         let classCount: Int
-        /// `transitions[state * classCount + class]` is the next state; state 0 is the root.
-        let transitions: [UInt16]
+        /// `transitions[row + class]` is the next state, as the offset of its row (state × `classCount`),
+        /// with `acceptingFlag` set when phrases end there. The root's row is at 0. Rows are stored
+        /// premultiplied so that the step from byte to byte is a load and an add.
+        let transitions: [UInt32]
         /// Per state: 0, or an index into `cues` of the phrases that end there.
         let accepting: [UInt16]
         let cues: [[Cue]]
+
+        static let acceptingFlag: UInt32 = 1 << 31
 
         init(phrases: [(String, Cue)]) {
             // A trie of the case-folded phrases.
@@ -108,18 +112,19 @@ public struct Lexicon: Sendable {
             precondition(cues.count <= Int(UInt16.max), "lexicon too large for its automaton")
             self.byteClass = byteClass
             self.classCount = classCount
-            self.transitions = transitions
+            self.transitions = transitions.map { next in
+                UInt32(Int(next) * classCount) | (accepting[Int(next)] != 0 ? Self.acceptingFlag : 0)
+            }
             self.accepting = accepting
             self.cues = cues
         }
 
-        @inline(__always)
-        func step(_ state: Int, _ byte: UInt8) -> Int {
-            Int(transitions[state &* classCount &+ Int(byteClass[Int(byte)])])
-        }
+        /// Matches nothing: one state, one class.
+        static let empty = Automaton(phrases: [])
 
-        func count(_ state: Int, into hits: inout CueHits) {
-            for cue in cues[Int(accepting[state])] {
+        /// Adds the cues of the phrases that end in the state whose row is at `row`.
+        func count(row: Int, into hits: inout CueHits) {
+            for cue in cues[Int(accepting[row / classCount])] {
                 switch cue {
                 case .reasoning: hits.reasoning += 1
                 case .category(let c): hits.categories[c.rawValue] += 1

@@ -65,7 +65,7 @@ extension RequestFeatures {
         if let system {
             let digest = TextDigest(system, lexicon: lexicon, hits: &hits)
             if !system.isEmpty {
-                self.systemHash = digest.hash
+                self.systemHash = TextSketch.hash(system)
                 self.systemSimHash = digest.simHash
             }
         }
@@ -93,6 +93,7 @@ extension RequestFeatures {
 
     /// `203.0.113.7` → `203.0.113.0/24`; IPv6 keeps its first three groups (/48).
     public static func network(of ip: String) -> String? {
+        if let network = ipv4Network(of: ip) { return network }
         let address = ip.split(separator: ",").first.map { String($0).trimmingWhitespace() } ?? ip
         guard !address.isEmpty else { return nil }
         if address.contains(":") {
@@ -102,5 +103,28 @@ extension RequestFeatures {
         let octets = address.split(separator: ".")
         guard octets.count == 4 else { return nil }
         return "\(octets[0]).\(octets[1]).\(octets[2]).0/24"
+    }
+
+    /// The common case of `network(of:)` without allocating: a bare dotted quad of digits.
+    /// Anything else (lists, spaces, IPv6) is left to the general path.
+    static func ipv4Network(of ip: String) -> String? {
+        var ip = ip
+        return ip.withUTF8 { bytes -> String? in
+            var dots = 0
+            var thirdDot = 0
+            var previous = UInt8(ascii: ".")
+            for (i, byte) in bytes.enumerated() {
+                if byte == UInt8(ascii: ".") {
+                    guard previous != UInt8(ascii: ".") else { return nil }
+                    dots += 1
+                    if dots == 3 { thirdDot = i }
+                } else if byte < UInt8(ascii: "0") || byte > UInt8(ascii: "9") {
+                    return nil
+                }
+                previous = byte
+            }
+            guard dots == 3, previous != UInt8(ascii: ".") else { return nil }
+            return String(decoding: UnsafeBufferPointer(rebasing: bytes[..<thirdDot]), as: UTF8.self) + ".0/24"
+        }
     }
 }

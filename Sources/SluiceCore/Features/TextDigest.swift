@@ -1,13 +1,11 @@
-/// Every fingerprint Sluice takes of one text, from a single pass over its UTF-8 bytes: the
-/// whole-text hash, the chained word hash, the SimHash, the template hash and the lexicon's cues.
+/// The fingerprints Sluice takes of one text, from a single pass over its UTF-8 bytes: the
+/// chained word hash, the SimHash, the template hash and the lexicon's cues.
 ///
 /// This is the hot loop of ingestion. Its results are, bit for bit, those of the definitions in
 /// `TextSketch` (words as `TextSketch.forEachWord` splits them; see `TextSketchEquivalenceTests`):
 /// the pass only computes them together, so that each byte is loaded once and the independent
-/// dependency chains (FNV, the lexicon's automaton, the word hash) overlap in the CPU.
+/// dependency chains (the lexicon's automaton, the word hash) overlap in the CPU.
 struct TextDigest {
-    /// `TextSketch.hash(text)`.
-    var hash: UInt64 = 0
     /// The words in order, chained from `wordSeed`: the exact fingerprint of a prompt.
     var wordHash: UInt64 = 0
     /// `TextSketch.simHash(text)`.
@@ -27,44 +25,45 @@ struct TextDigest {
 
     init(bytes: UnsafeBufferPointer<UInt8>, lexicon: Lexicon?, hits: inout CueHits) {
         var words = WordState()
-        var textHash: UInt64 = TextSketch.fnvOffset
-        var state = 0
+        var row = 0
         var pendingScalar: UInt64 = 0
         var continuation = 0
-        TextSketch.simHashSteps.withUnsafeBufferPointer { steps in
-            TextSketch.wordBytes.withUnsafeBufferPointer { wordBytes in
-                let automaton = lexicon?.automaton
-                for byte in bytes {
-                    if let automaton {
-                        state = automaton.step(state, byte)
-                        if automaton.accepting[state] != 0 { automaton.count(state, into: &hits) }
-                    }
-                    textHash = (textHash ^ UInt64(byte)) &* TextSketch.fnvPrime
-                    if byte < 0x80 {
-                        continuation = 0
-                        let folded = wordBytes[Int(byte)]
-                        if folded != 0 {
-                            words.append(folded)
-                        } else if words.inWord {
-                            words.finish(steps)
+        // Without a lexicon, an automaton of one state that matches nothing keeps the loop branch-free.
+        let automaton = lexicon?.automaton ?? Lexicon.Automaton.empty
+        TextSketch.bitSpread.withUnsafeBufferPointer { spread in
+        automaton.transitions.withUnsafeBufferPointer { transitions in
+            automaton.byteClass.withUnsafeBufferPointer { byteClass in
+                    TextSketch.wordBytes.withUnsafeBufferPointer { wordBytes in
+                        for byte in bytes {
+                            let next = transitions[row &+ Int(byteClass[Int(byte)])]
+                            row = Int(next & ~Lexicon.Automaton.acceptingFlag)
+                            if next >= Lexicon.Automaton.acceptingFlag { automaton.count(row: row, into: &hits) }
+                            if byte < 0x80 {
+                                continuation = 0
+                                let folded = wordBytes[Int(byte)]
+                                if folded != 0 {
+                                    words.append(folded)
+                                } else if words.inWord {
+                                    words.finish(spread)
+                                }
+                            } else if byte >= 0xC0 {
+                                if words.inWord { words.finish(spread) }
+                                pendingScalar = UInt64(byte)
+                                continuation = byte >= 0xF0 ? 3 : byte >= 0xE0 ? 2 : 1
+                            } else if continuation > 0 {
+                                pendingScalar = pendingScalar << 8 | UInt64(byte)
+                                continuation -= 1
+                                if continuation == 0 {
+                                    let word = TextSketch.mix(pendingScalar ^ 0x5ca1a)
+                                    words.emit(word, masked: word, spread)
+                                }
+                            }
                         }
-                    } else if byte >= 0xC0 {
-                        if words.inWord { words.finish(steps) }
-                        pendingScalar = UInt64(byte)
-                        continuation = byte >= 0xF0 ? 3 : byte >= 0xE0 ? 2 : 1
-                    } else if continuation > 0 {
-                        pendingScalar = pendingScalar << 8 | UInt64(byte)
-                        continuation -= 1
-                        if continuation == 0 {
-                            let word = TextSketch.mix(pendingScalar ^ 0x5ca1a)
-                            words.emit(word, masked: word, steps)
-                        }
-                    }
                 }
-                if words.inWord { words.finish(steps) }
             }
         }
-        hash = TextSketch.mix(textHash)
+        if words.inWord { words.finish(spread) }
+        }
         wordHash = words.chain
         simHash = words.simHash
         templateHash = words.templateHash
@@ -84,15 +83,19 @@ struct TextDigest {
         var last1: UInt64 = 0
         var last2: UInt64 = 0
         var last3: UInt64 = 0
-        // SimHash weights of bits 8k ..< 8k + 8 in lane order.
-        var weight0 = SIMD8<Int32>()
-        var weight1 = SIMD8<Int32>()
-        var weight2 = SIMD8<Int32>()
-        var weight3 = SIMD8<Int32>()
-        var weight4 = SIMD8<Int32>()
-        var weight5 = SIMD8<Int32>()
-        var weight6 = SIMD8<Int32>()
-        var weight7 = SIMD8<Int32>()
+        // SimHash votes: how many hashes had each bit set, as byte-wide counters (bit 8k + j of
+        // the hashes is counted in byte j of `ones<k>`), emptied into `flushed` before they overflow.
+        var ones0: UInt64 = 0
+        var ones1: UInt64 = 0
+        var ones2: UInt64 = 0
+        var ones3: UInt64 = 0
+        var ones4: UInt64 = 0
+        var ones5: UInt64 = 0
+        var ones6: UInt64 = 0
+        var ones7: UInt64 = 0
+        var votes = 0
+        var pendingVotes = 0
+        var flushed: [Int32] = []
 
         /// Adds a folded ASCII letter or digit to the current word.
         @inline(__always)
@@ -103,44 +106,57 @@ struct TextDigest {
         }
 
         @inline(__always)
-        mutating func finish(_ steps: UnsafeBufferPointer<SIMD8<Int32>>) {
+        mutating func finish(_ spread: UnsafeBufferPointer<UInt64>) {
             let hashed = TextSketch.mix(word)
-            emit(hashed, masked: wordIsNumber ? TextSketch.maskedNumber : hashed, steps)
+            emit(hashed, masked: wordIsNumber ? TextSketch.maskedNumber : hashed, spread)
             word = TextSketch.fnvOffset
             inWord = false
             wordIsNumber = true
         }
 
         @inline(__always)
-        mutating func emit(_ word: UInt64, masked: UInt64, _ steps: UnsafeBufferPointer<SIMD8<Int32>>) {
+        mutating func emit(_ word: UInt64, masked: UInt64, _ spread: UnsafeBufferPointer<UInt64>) {
             chain = TextSketch.mix(chain ^ word)
-            addToSimHash(word, steps)
-            if count > 0 { addToSimHash(TextSketch.mix(previous &* 31 ^ word), steps) }
+            vote(word, spread)
+            if count > 0 { vote(TextSketch.mix(previous &* 31 ^ word), spread) }
             previous = word
             if count < TextDigest.prefixWords { prefix = TextSketch.mix(prefix ^ masked) }
             (last0, last1, last2, last3) = (last1, last2, last3, masked)
             count += 1
         }
 
-        /// +1 to the weight of every set bit of `hash`, -1 to the others: eight vector adds.
+        /// Counts the set bits of `hash`: a table lookup and an add per byte of it.
         @inline(__always)
-        mutating func addToSimHash(_ hash: UInt64, _ steps: UnsafeBufferPointer<SIMD8<Int32>>) {
-            weight0 &+= steps[Int(truncatingIfNeeded: hash & 0xFF)]
-            weight1 &+= steps[Int(truncatingIfNeeded: (hash >> 8) & 0xFF)]
-            weight2 &+= steps[Int(truncatingIfNeeded: (hash >> 16) & 0xFF)]
-            weight3 &+= steps[Int(truncatingIfNeeded: (hash >> 24) & 0xFF)]
-            weight4 &+= steps[Int(truncatingIfNeeded: (hash >> 32) & 0xFF)]
-            weight5 &+= steps[Int(truncatingIfNeeded: (hash >> 40) & 0xFF)]
-            weight6 &+= steps[Int(truncatingIfNeeded: (hash >> 48) & 0xFF)]
-            weight7 &+= steps[Int(truncatingIfNeeded: (hash >> 56) & 0xFF)]
+        mutating func vote(_ hash: UInt64, _ spread: UnsafeBufferPointer<UInt64>) {
+            ones0 &+= spread[Int(truncatingIfNeeded: hash & 0xFF)]
+            ones1 &+= spread[Int(truncatingIfNeeded: (hash >> 8) & 0xFF)]
+            ones2 &+= spread[Int(truncatingIfNeeded: (hash >> 16) & 0xFF)]
+            ones3 &+= spread[Int(truncatingIfNeeded: (hash >> 24) & 0xFF)]
+            ones4 &+= spread[Int(truncatingIfNeeded: (hash >> 32) & 0xFF)]
+            ones5 &+= spread[Int(truncatingIfNeeded: (hash >> 40) & 0xFF)]
+            ones6 &+= spread[Int(truncatingIfNeeded: (hash >> 48) & 0xFF)]
+            ones7 &+= spread[Int(truncatingIfNeeded: (hash >> 56) & 0xFF)]
+            votes += 1
+            pendingVotes += 1
+            if pendingVotes == 255 { flush() }
+        }
+
+        mutating func flush() {
+            if flushed.isEmpty { flushed = [Int32](repeating: 0, count: 64) }
+            for (k, lanes) in [ones0, ones1, ones2, ones3, ones4, ones5, ones6, ones7].enumerated() {
+                for j in 0..<8 { flushed[8 * k + j] += Int32(truncatingIfNeeded: (lanes >> UInt64(8 * j)) & 0xFF) }
+            }
+            (ones0, ones1, ones2, ones3, ones4, ones5, ones6, ones7) = (0, 0, 0, 0, 0, 0, 0, 0)
+            pendingVotes = 0
         }
 
         var simHash: UInt64 {
             guard count > 0 else { return 0 }
+            var copy = self
+            copy.flush()
             var result: UInt64 = 0
-            for (k, weights) in [weight0, weight1, weight2, weight3, weight4, weight5, weight6, weight7].enumerated() {
-                for lane in 0..<8 where weights[lane] > 0 { result |= 1 << UInt64(8 * k + lane) }
-            }
+            // A bit wins when more than half of the votes set it.
+            for bit in 0..<64 where 2 * Int(copy.flushed[bit]) > votes { result |= 1 << UInt64(bit) }
             return result
         }
 
@@ -171,10 +187,10 @@ extension TextSketch {
         }
     }
 
-    /// For each byte value: +1 in lane j where bit j is set, -1 elsewhere.
-    static let simHashSteps: [SIMD8<Int32>] = (0..<256).map { value in
-        var step = SIMD8<Int32>()
-        for lane in 0..<8 { step[lane] = (value >> lane) & 1 == 1 ? 1 : -1 }
-        return step
+    /// For each byte value: its bits spread one to a byte (bit j becomes byte j, 0 or 1).
+    static let bitSpread: [UInt64] = (0..<256).map { value in
+        var spread: UInt64 = 0
+        for j in 0..<8 where (value >> j) & 1 == 1 { spread |= 1 << UInt64(8 * j) }
+        return spread
     }
 }
