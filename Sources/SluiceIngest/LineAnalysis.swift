@@ -20,10 +20,14 @@ enum AnalyzedLine: Sendable {
     }
 
     /// Analyses `lines`, ranges of `chunk`, on the machine's cores. The results are in the order of `lines`.
-    static func analyze(_ lines: [Range<Int>], of chunk: UnsafeBufferPointer<UInt8>, parser: LogParser) -> [AnalyzedLine] {
+    static func analyze(_ lines: [Range<Int>], of chunk: UnsafeBufferPointer<UInt8>, parser: LogParser)
+        -> [AnalyzedLine]
+    {
         // Several parts a core, so that a part of long lines does not leave a core idle at the end.
         let parts = min(ProcessInfo.processInfo.activeProcessorCount * 4, lines.count / minimumPartLines)
-        guard parts > 1 else { return lines.map { AnalyzedLine(UnsafeBufferPointer(rebasing: chunk[$0]), parser: parser) } }
+        guard parts > 1 else {
+            return lines.map { AnalyzedLine(UnsafeBufferPointer(rebasing: chunk[$0]), parser: parser) }
+        }
         let bytes = SharedBytes(buffer: chunk)
         let results = Mutex<[[AnalyzedLine]]>(Array(repeating: [], count: parts))
         DispatchQueue.concurrentPerform(iterations: parts) { part in

@@ -66,7 +66,8 @@ public actor ScoringRunner {
             passes += 1
             await afterPass?(assessments)
             let flagged = assessments.filter { $0.level >= .review }.count
-            logger.debug("scored", metadata: ["accounts": "\(profiles.count)", "flagged": "\(flagged)", "seconds": "\(seconds)"])
+            logger.debug(
+                "scored", metadata: ["accounts": "\(profiles.count)", "flagged": "\(flagged)", "seconds": "\(seconds)"])
             return flagged
         } catch {
             logger.error("scoring pass failed: \(error)")

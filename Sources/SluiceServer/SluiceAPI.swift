@@ -146,7 +146,8 @@ public struct SluiceAPI: Sendable {
             registry.gauge("sluice_ingest_lag_bytes", labels: labels, help: "Bytes not yet read").set(
                 Double(source.lagBytes ?? 0))
             registry.gauge(
-                "sluice_ingest_lag_seconds", labels: labels, help: "Seconds the source has been behind (0 when every complete line is read)"
+                "sluice_ingest_lag_seconds", labels: labels,
+                help: "Seconds the source has been behind (0 when every complete line is read)"
             )
             .set(source.lagSeconds ?? 0)
             for reason in BadLineReason.allCases {

@@ -15,8 +15,10 @@ public struct DetectionOutcome: Sendable {
     /// Reason codes of the flag, e.g. `cluster`.
     public var reasonCodes: [String]
 
-    public init(account: String, firstSeen: Double, requests: Int, flagged: Bool, firstFlaggedAt: Double? = nil,
-                requestsAtFlag: Int? = nil, reasonCodes: [String] = []) {
+    public init(
+        account: String, firstSeen: Double, requests: Int, flagged: Bool, firstFlaggedAt: Double? = nil,
+        requestsAtFlag: Int? = nil, reasonCodes: [String] = []
+    ) {
         self.account = account
         self.firstSeen = firstSeen
         self.requests = requests
@@ -110,33 +112,46 @@ public struct EvaluationReport: Codable, Sendable, Equatable {
     public func table() -> String {
         var lines: [String] = []
         let personaWidth = max(22, (personas.map(\.persona.count).max() ?? 0) + 2)
-        lines.append(pad("persona", personaWidth) + pad("label", 8) + leftPad("flagged", 9) + leftPad("total", 7)
-            + leftPad("rate", 9))
+        lines.append(
+            pad("persona", personaWidth) + pad("label", 8) + leftPad("flagged", 9) + leftPad("total", 7)
+                + leftPad("rate", 9))
         lines.append(String(repeating: "-", count: personaWidth + 33))
         for row in personas {
-            lines.append(pad(row.persona, personaWidth) + pad(row.label, 8) + leftPad("\(row.flagged)", 9)
-                + leftPad("\(row.total)", 7) + leftPad(percent(row.flaggedRate), 9))
+            lines.append(
+                pad(row.persona, personaWidth) + pad(row.label, 8) + leftPad("\(row.flagged)", 9)
+                    + leftPad("\(row.total)", 7) + leftPad(percent(row.flaggedRate), 9))
         }
         lines.append("")
         let summaryWidth = 40
         func summary(_ name: String, _ value: String) { lines.append(pad(name, summaryWidth) + value) }
         summary("precision", String(format: "%.4f", precision))
         summary("recall (attack accounts)", String(format: "%.4f  (%d/%d)", recall, truePositives, attackAccounts))
-        summary("benign false-positive rate", String(format: "%.4f  (%d/%d)", benignFalsePositiveRate,
-                                                      falsePositives, benignAccounts))
+        summary(
+            "benign false-positive rate",
+            String(
+                format: "%.4f  (%d/%d)", benignFalsePositiveRate,
+                falsePositives, benignAccounts))
         summary("worst benign persona rate", String(format: "%.4f", worstBenignPersonaRate))
-        summary("hydra members flagged with 'cluster'", String(format: "%.4f  (%d/%d)", hydraClusterRate,
-                                                               hydraFlaggedWithCluster, hydraMembers))
+        summary(
+            "hydra members flagged with 'cluster'",
+            String(
+                format: "%.4f  (%d/%d)", hydraClusterRate,
+                hydraFlaggedWithCluster, hydraMembers))
         if unlabeledAccounts > 0 { summary("unlabeled accounts (ignored)", "\(unlabeledAccounts)") }
         lines.append("")
-        lines.append(pad("time to detection", summaryWidth) + leftPad("accounts", 9) + leftPad("median", 12)
-            + leftPad("p90", 12))
-        for (name, value) in [("attack accounts", timeToDetectionAttack),
-                              ("single-account harvesters", timeToDetectionSingleAccount)] {
-            lines.append(pad("  \(name), seconds", summaryWidth) + leftPad("\(value.accounts)", 9)
-                + leftPad(number(value.medianSeconds), 12) + leftPad(number(value.p90Seconds), 12))
-            lines.append(pad("  \(name), requests", summaryWidth) + leftPad("", 9)
-                + leftPad(number(value.medianRequests), 12) + leftPad(number(value.p90Requests), 12))
+        lines.append(
+            pad("time to detection", summaryWidth) + leftPad("accounts", 9) + leftPad("median", 12)
+                + leftPad("p90", 12))
+        for (name, value) in [
+            ("attack accounts", timeToDetectionAttack),
+            ("single-account harvesters", timeToDetectionSingleAccount),
+        ] {
+            lines.append(
+                pad("  \(name), seconds", summaryWidth) + leftPad("\(value.accounts)", 9)
+                    + leftPad(number(value.medianSeconds), 12) + leftPad(number(value.p90Seconds), 12))
+            lines.append(
+                pad("  \(name), requests", summaryWidth) + leftPad("", 9)
+                    + leftPad(number(value.medianRequests), 12) + leftPad(number(value.p90Requests), 12))
         }
         return lines.joined(separator: "\n") + "\n"
     }
@@ -193,8 +208,10 @@ public enum Evaluation {
                     if flagged, outcome?.reasonCodes.contains("cluster") == true { hydraWithCluster += 1 }
                 }
                 if flagged, let outcome, let flaggedAt = outcome.firstFlaggedAt {
-                    let delay = (seconds: max(0, flaggedAt - outcome.firstSeen),
-                                 requests: outcome.requestsAtFlag.map(Double.init))
+                    let delay = (
+                        seconds: max(0, flaggedAt - outcome.firstSeen),
+                        requests: outcome.requestsAtFlag.map(Double.init)
+                    )
                     attackDelays.append(delay)
                     if singleAccountHarvesters.contains(label.persona) { singleDelays.append(delay) }
                 }
@@ -205,8 +222,9 @@ public enum Evaluation {
         }
 
         let personas = totals.map { persona, row in
-            EvaluationReport.PersonaResult(persona: persona, label: row.label, total: row.total, flagged: row.flagged,
-                                           flaggedRate: ratio(row.flagged, row.total))
+            EvaluationReport.PersonaResult(
+                persona: persona, label: row.label, total: row.total, flagged: row.flagged,
+                flaggedRate: ratio(row.flagged, row.total))
         }.sorted { ($0.label == "attack" ? 0 : 1, $0.persona) < ($1.label == "attack" ? 0 : 1, $1.persona) }
 
         return EvaluationReport(
@@ -229,7 +247,8 @@ public enum Evaluation {
     }
 
     private static func timeToDetection(_ delays: [(seconds: Double, requests: Double?)])
-        -> EvaluationReport.TimeToDetection {
+        -> EvaluationReport.TimeToDetection
+    {
         let seconds = delays.map(\.seconds)
         let requests = delays.compactMap(\.requests)
         return EvaluationReport.TimeToDetection(

@@ -33,8 +33,10 @@ struct LogLineWriter {
         line.key("stream"); line.bool(stream)
         line.key("status"); line.raw(isSuccess ? "\"success\"" : "\"failure\"")
         line.key("status_fields")
-        line.raw(isSuccess ? "{\"llm_api_status\":\"success\",\"guardrail_status\":\"not_run\"}"
-                 : "{\"llm_api_status\":\"failure\",\"guardrail_status\":\"not_run\"}")
+        line.raw(
+            isSuccess
+                ? "{\"llm_api_status\":\"success\",\"guardrail_status\":\"not_run\"}"
+                : "{\"llm_api_status\":\"failure\",\"guardrail_status\":\"not_run\"}")
         line.key("custom_llm_provider"); line.raw("\"openai\"")
         line.key("saved_cache_cost"); line.raw("0.0")
         line.key("startTime"); line.epochSeconds(micros: request.startMicros)
@@ -59,8 +61,9 @@ struct LogLineWriter {
         line.key("user_agent"); line.string(JSONText(request.userAgent))
         line.key("messages"); appendMessages(request.messages, to: &line)
         line.key("response")
-        appendResponse(request, id: requestID, promptTokens: promptTokens, completionTokens: completionTokens,
-                       to: &line)
+        appendResponse(
+            request, id: requestID, promptTokens: promptTokens, completionTokens: completionTokens,
+            to: &line)
         line.key("model_parameters"); appendParameters(request, to: &line)
         if case .failure(let statusCode, let errorClass, let message) = request.outcome {
             let errorText = JSONText("litellm.\(errorClass): \(errorClass): OpenAIException - \(message)")
@@ -77,8 +80,10 @@ struct LogLineWriter {
         line.raw("}\n")
     }
 
-    private func appendMetadata(_ request: SimulatedRequest, keyHash: String, teamID: String,
-                                to line: inout JSONLineBuffer) {
+    private func appendMetadata(
+        _ request: SimulatedRequest, keyHash: String, teamID: String,
+        to line: inout JSONLineBuffer
+    ) {
         line.raw("{")
         line.key("user_api_key_hash", first: true); line.plainString(keyHash)
         line.key("user_api_key_alias"); line.raw("null")
@@ -126,8 +131,10 @@ struct LogLineWriter {
         line.raw("]")
     }
 
-    private func appendResponse(_ request: SimulatedRequest, id: String, promptTokens: Int, completionTokens: Int,
-                                to line: inout JSONLineBuffer) {
+    private func appendResponse(
+        _ request: SimulatedRequest, id: String, promptTokens: Int, completionTokens: Int,
+        to line: inout JSONLineBuffer
+    ) {
         guard case .success(let choices) = request.outcome else {
             line.raw("{}")
             return

@@ -92,12 +92,15 @@ struct PreparedText: Sendable {
         judgeSystem = JSONText(pools.judgeSystemPrompt)
         judgePrompts = pools.judgeItems.map { item in
             // Candidate answers are cut to keep prompts at the size judges actually send after truncation.
-            JSONText(pools.judgeTemplate
-                .replacingOccurrences(of: "{instruction}", with: String(item.instruction.prefix(1_200)))
-                .replacingOccurrences(of: "{output_1}", with: String(item.firstOutput.prefix(900)))
-                .replacingOccurrences(of: "{output_2}", with: String(item.secondOutput.prefix(900))))
+            JSONText(
+                pools.judgeTemplate
+                    .replacingOccurrences(of: "{instruction}", with: String(item.instruction.prefix(1_200)))
+                    .replacingOccurrences(of: "{output_1}", with: String(item.firstOutput.prefix(900)))
+                    .replacingOccurrences(of: "{output_2}", with: String(item.secondOutput.prefix(900))))
         }
-        judgeVerdicts = pools.judgeTemplate.contains("m or M") ? [JSONText("m"), JSONText("M")]
+        judgeVerdicts =
+            pools.judgeTemplate.contains("m or M")
+            ? [JSONText("m"), JSONText("M")]
             : [JSONText("a"), JSONText("b")]
         classifierPrompts = pools.classifierTasks.map { task in
             var prompts = escape(task.prompts, limit: 2_500)
@@ -117,7 +120,8 @@ struct PreparedText: Sendable {
             let opener = random.pick(["", "Sure! ", "Great question. ", "Here's an overview:\n\n", "## Overview\n\n"])
             return JSONText(opener + body)
         }
-        mathAnswers = pools.workedExamples.map { JSONText(String($0.answer.prefix(700))) }
+        mathAnswers =
+            pools.workedExamples.map { JSONText(String($0.answer.prefix(700))) }
             + [JSONText("Let me work through this carefully.\n\nFirst, identify what is given.")]
         codeAnswers = pools.codeProblems.prefix(200).map { stub in
             JSONText("```python\n" + String(stub.prefix(450)) + "    result = []\n    # handle the empty case first\n")

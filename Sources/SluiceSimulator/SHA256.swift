@@ -31,7 +31,8 @@ enum SHA256Digest {
         for chunkStart in stride(from: 0, to: message.count, by: 64) {
             for word in 0..<16 {
                 let base = chunkStart + word * 4
-                schedule[word] = UInt32(message[base]) << 24 | UInt32(message[base + 1]) << 16
+                schedule[word] =
+                    UInt32(message[base]) << 24 | UInt32(message[base + 1]) << 16
                     | UInt32(message[base + 2]) << 8 | UInt32(message[base + 3])
             }
             for word in 16..<64 {

@@ -16,8 +16,10 @@ public struct SimulationOptions: Sendable {
     /// 2026-11-01T00:00:00Z.
     public static let defaultStart = Date(timeIntervalSince1970: 1_793_491_200)
 
-    public init(days: Int = 2, seed: UInt64 = 1, scale: Double = 1.0, corpora: URL? = nil,
-                start: Date = SimulationOptions.defaultStart) {
+    public init(
+        days: Int = 2, seed: UInt64 = 1, scale: Double = 1.0, corpora: URL? = nil,
+        start: Date = SimulationOptions.defaultStart
+    ) {
         self.days = days
         self.seed = seed
         self.scale = scale
@@ -53,21 +55,25 @@ public enum SimulationError: Error, CustomStringConvertible {
 public enum Simulator {
     /// Writes `traffic.jsonl` (LiteLLM StandardLoggingPayload lines, sorted by event time) and `labels.json` into
     /// `directory`, creating it if needed. `progress` is called with the number of lines written so far.
-    public static func run(_ options: SimulationOptions, into directory: URL,
-                           progress: (@Sendable (Int) -> Void)? = nil) throws -> SimulationSummary {
+    public static func run(
+        _ options: SimulationOptions, into directory: URL,
+        progress: (@Sendable (Int) -> Void)? = nil
+    ) throws -> SimulationSummary {
         guard options.days >= 1 else { throw SimulationError.invalidOptions("days must be at least 1") }
         guard options.scale > 0, options.scale.isFinite else {
             throw SimulationError.invalidOptions("scale must be a positive number")
         }
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
 
-        let clock = SimulationClock(startMicros: Int64((options.start.timeIntervalSince1970 * 1_000_000).rounded()),
-                                    days: options.days)
+        let clock = SimulationClock(
+            startMicros: Int64((options.start.timeIntervalSince1970 * 1_000_000).rounded()),
+            days: options.days)
         let text = PreparedText(pools: TextPools.load(corpora: options.corpora, seed: options.seed), seed: options.seed)
         var planning = SimulationRandom(seed: options.seed, 0x91A)
         let plans = AccountPlanner.plans(scale: options.scale, &planning)
-        let hydra = AccountPlanner.hydraPlan(memberCount: plans.filter { $0.persona == .hydra }.count, text: text,
-                                             &planning)
+        let hydra = AccountPlanner.hydraPlan(
+            memberCount: plans.filter { $0.persona == .hydra }.count, text: text,
+            &planning)
         let hydraPlans = plans.map { plan in
             plan.persona == .hydra ? AccountPlanner.attachToHydra(plan, hydra: hydra) : plan
         }
@@ -85,23 +91,28 @@ public enum Simulator {
 
         let trafficFile = directory.appendingPathComponent("traffic.jsonl")
         let identities = hydraPlans.map { LogLineWriter.AccountIdentity(teamID: $0.teamID, keyHashes: $0.keyHashes) }
-        try writeLines(requests, to: trafficFile, writer: LogLineWriter(identities: identities, seed: options.seed),
-                       progress: progress)
+        try writeLines(
+            requests, to: trafficFile, writer: LogLineWriter(identities: identities, seed: options.seed),
+            progress: progress)
 
         let activeAccounts = Set(requests.map(\.accountIndex))
         var labels = Labels(accounts: [:])
         for plan in hydraPlans where activeAccounts.contains(plan.index) {
-            labels.accounts[plan.teamID] = AccountLabel(persona: plan.persona.rawValue,
-                                                        label: plan.persona.isAttack ? "attack" : "benign")
+            labels.accounts[plan.teamID] = AccountLabel(
+                persona: plan.persona.rawValue,
+                label: plan.persona.isAttack ? "attack" : "benign")
         }
         let labelsFile = directory.appendingPathComponent("labels.json")
         try labels.write(to: labelsFile)
-        return SimulationSummary(lines: requests.count, accounts: labels.accounts.count, files: [trafficFile],
-                                 labelsFile: labelsFile)
+        return SimulationSummary(
+            lines: requests.count, accounts: labels.accounts.count, files: [trafficFile],
+            labelsFile: labelsFile)
     }
 
-    private static func writeLines(_ requests: [SimulatedRequest], to file: URL, writer: LogLineWriter,
-                                   progress: (@Sendable (Int) -> Void)?) throws {
+    private static func writeLines(
+        _ requests: [SimulatedRequest], to file: URL, writer: LogLineWriter,
+        progress: (@Sendable (Int) -> Void)?
+    ) throws {
         _ = FileManager.default.createFile(atPath: file.path, contents: nil)
         let handle = try FileHandle(forWritingTo: file)
         defer { try? handle.close() }
@@ -151,8 +162,10 @@ enum AccountPlanner {
                     plan.rotatesKeysOnRateLimit = true
                     keyCount = random.int(2...4)
                     plan.ipAddresses = (0..<random.int(1...3)).map { _ in
-                        ClientPools.address(&random, firstOctets: ClientPools.rentedServerFirstOctets
-                            + ClientPools.cloudFirstOctets)
+                        ClientPools.address(
+                            &random,
+                            firstOctets: ClientPools.rentedServerFirstOctets
+                                + ClientPools.cloudFirstOctets)
                     }
                     plan.userAgents = [random.pick(ClientPools.sdkClients)]
                 }
@@ -191,13 +204,13 @@ enum AccountPlanner {
                     plan.requestsPerDay = random.double(800...2_500)
                     plan.ipAddresses = cloudHosts(1)
                     plan.userAgents = [
-                        random.pick(["python-requests/2.32.3", "OpenAI/Python 1.54.3", "Go-http-client/2.0"]),
+                        random.pick(["python-requests/2.32.3", "OpenAI/Python 1.54.3", "Go-http-client/2.0"])
                     ]
                 case .ragApp:
                     plan.requestsPerDay = random.double(800...2_000)
                     plan.ipAddresses = cloudHosts(2, in: ordinal == 0 ? companyBlock : nil)
                     plan.userAgents = [
-                        ordinal == 0 ? "OpenAI/Python 1.54.3" : random.pick(["OpenAI/JS 4.67.3", "axios/1.7.7"]),
+                        ordinal == 0 ? "OpenAI/Python 1.54.3" : random.pick(["OpenAI/JS 4.67.3", "axios/1.7.7"])
                     ]
                 case .summarizer:
                     plan.requestsPerDay = random.double(300...900)
@@ -226,12 +239,16 @@ enum AccountPlanner {
                     harvesterSetup(perDay: 800...2_000, peakFactor: 2.5)
                     keyCount = 3
                     plan.ipAddresses = (0..<3).map { _ in
-                        let octets = random.chance(0.5) ? ClientPools.residentialFirstOctets
+                        let octets =
+                            random.chance(0.5)
+                            ? ClientPools.residentialFirstOctets
                             : ClientPools.rentedServerFirstOctets
                         return ClientPools.address(&random, firstOctets: octets)
                     }
-                    plan.userAgents = [random.pick(ClientPools.browsers), random.pick(ClientPools.sdkClients),
-                                       random.pick(ClientPools.sdkClients)]
+                    plan.userAgents = [
+                        random.pick(ClientPools.browsers), random.pick(ClientPools.sdkClients),
+                        random.pick(ClientPools.sdkClients),
+                    ]
                 }
                 plan.keyHashes = (0..<keyCount).map { _ in SHA256Digest.hex("sk-sim-" + random.hex(40)) }
                 plans.append(plan)
@@ -241,11 +258,13 @@ enum AccountPlanner {
     }
 
     static func hydraPlan(memberCount: Int, text: PreparedText, _ random: inout SimulationRandom) -> HydraPlan {
-        let sequence = DistinctPromptSequence(bases: text.hydraPrompts,
-                                              mutations: Array(Mutations.instruction.prefix(6)), random: &random)
+        let sequence = DistinctPromptSequence(
+            bases: text.hydraPrompts,
+            mutations: Array(Mutations.instruction.prefix(6)), random: &random)
         return HydraPlan(
-            systemPrompt: JSONText("You are a world-class tutor. Read the task carefully, work through it step by step "
-                + "and explain each step of your reasoning clearly before stating the final answer. Be complete."),
+            systemPrompt: JSONText(
+                "You are a world-class tutor. Read the task carefully, work through it step by step "
+                    + "and explain each step of your reasoning clearly before stating the final answer. Be complete."),
             userAgent: "python-httpx/0.27.2",
             addressBlock: ClientPools.block(&random, firstOctets: ClientPools.rentedServerFirstOctets),
             memberCount: memberCount, requestsPerDay: random.double(110...190),

@@ -173,24 +173,33 @@ struct CorporaLoader {
     private func loadTemplates(into pools: inout TextPools) {
         let folder = "self-instruct/t0_train_50k_data_per_template/"
         let classifiers: [(file: String, prefix: String, suffix: String, labels: [String])] = [
-            ("ag_news_classify_with_choices", "",
-             "\nIs this a piece of news regarding world politics, sports, business, or science and technology?\n",
-             ["World politics", "Sports", "Business", "Science and technology"]),
-            ("amazon_polarity_Is_this_review", "Title: Customer feedback\nReview: ",
-             "\nIs the review positive or negative?\n", ["Positive", "Negative"]),
-            ("app_reviews_convert_to_star_rating",
-             "What would be the ★-rating of this review (★ being the lowest and ★★★★★ being the highest)? "
-                + "\"",
-             "\"\n", ["★", "★★", "★★★", "★★★★", "★★★★★"]),
-            ("trec_fine_grained_open", "What is this question asking for?\n\n", "\n",
-             ["Definition", "Individual", "Date", "City", "Other number"]),
+            (
+                "ag_news_classify_with_choices", "",
+                "\nIs this a piece of news regarding world politics, sports, business, or science and technology?\n",
+                ["World politics", "Sports", "Business", "Science and technology"]
+            ),
+            (
+                "amazon_polarity_Is_this_review", "Title: Customer feedback\nReview: ",
+                "\nIs the review positive or negative?\n", ["Positive", "Negative"]
+            ),
+            (
+                "app_reviews_convert_to_star_rating",
+                "What would be the ★-rating of this review (★ being the lowest and ★★★★★ being the highest)? "
+                    + "\"",
+                "\"\n", ["★", "★★", "★★★", "★★★★", "★★★★★"]
+            ),
+            (
+                "trec_fine_grained_open", "What is this question asking for?\n\n", "\n",
+                ["Definition", "Individual", "Date", "City", "Other number"]
+            ),
         ]
         for spec in classifiers {
             let prompts = jsonLines(folder + spec.file + ".jsonl").compactMap { $0["prompt"] as? String }
             if prompts.isEmpty { continue }
             pools.classifierTasks.append(
-                ClassifierTask(name: spec.file, prompts: prompts, prefix: spec.prefix, suffix: spec.suffix,
-                               labels: spec.labels))
+                ClassifierTask(
+                    name: spec.file, prompts: prompts, prefix: spec.prefix, suffix: spec.suffix,
+                    labels: spec.labels))
         }
         for object in jsonLines(folder + "adversarial_qa_dbert_based_on.jsonl") {
             guard let prompt = object["prompt"] as? String else { continue }
@@ -199,7 +208,8 @@ struct CorporaLoader {
                 pools.snippets += context.components(separatedBy: ". ").filter { $0.count > 60 }.prefix(3)
             }
             if let question = prompt.components(separatedBy: "Question: ").dropFirst().first?
-                .components(separatedBy: "\n").first {
+                .components(separatedBy: "\n").first
+            {
                 pools.questions.append(question)
             }
         }
@@ -236,13 +246,15 @@ struct CorporaLoader {
                 if (60...300).contains(trimmed.count) { pools.snippets.append(trimmed + ".") }
             }
         }
-        let templatePath = "alpaca_eval/src/alpaca_eval/evaluators_configs/alpaca_eval_clf_gpt4_turbo/"
+        let templatePath =
+            "alpaca_eval/src/alpaca_eval/evaluators_configs/alpaca_eval_clf_gpt4_turbo/"
             + "alpaca_eval_clf.txt"
         if let template = text(templatePath),
-           let system = template.components(separatedBy: "<|im_start|>system\n").dropFirst().first?
-            .components(separatedBy: "<|im_end|>").first,
-           let user = template.components(separatedBy: "<|im_start|>user\n").dropFirst().first?
-            .components(separatedBy: "<|im_end|>").first {
+            let system = template.components(separatedBy: "<|im_start|>system\n").dropFirst().first?
+                .components(separatedBy: "<|im_end|>").first,
+            let user = template.components(separatedBy: "<|im_start|>user\n").dropFirst().first?
+                .components(separatedBy: "<|im_end|>").first
+        {
             pools.judgeSystemPrompt = system.trimmingCharacters(in: .whitespacesAndNewlines)
             pools.judgeTemplate = user
         }
@@ -338,7 +350,8 @@ struct CorporaLoader {
         var cleaned = answer.replacingOccurrences(of: "<<[^>]*>>", with: "", options: .regularExpression)
         if let marker = cleaned.range(of: "#### ") {
             let final = cleaned[marker.upperBound...].trimmingCharacters(in: .whitespacesAndNewlines)
-            cleaned = cleaned[..<marker.lowerBound].trimmingCharacters(in: .whitespacesAndNewlines)
+            cleaned =
+                cleaned[..<marker.lowerBound].trimmingCharacters(in: .whitespacesAndNewlines)
                 + " The answer is \(final)."
         }
         return cleaned

@@ -15,11 +15,15 @@ enum ActivityProfile {
     var hourlyWeights: [Double] {
         switch self {
         case .human:
-            return [0.25, 0.12, 0.05, 0.03, 0.03, 0.05, 0.15, 0.4, 0.7, 0.9, 1.0, 1.0,
-                    0.9, 0.95, 1.0, 1.0, 0.95, 0.85, 0.8, 0.9, 1.0, 0.95, 0.75, 0.45]
+            return [
+                0.25, 0.12, 0.05, 0.03, 0.03, 0.05, 0.15, 0.4, 0.7, 0.9, 1.0, 1.0,
+                0.9, 0.95, 1.0, 1.0, 0.95, 0.85, 0.8, 0.9, 1.0, 0.95, 0.75, 0.45,
+            ]
         case .workday:
-            return [0.01, 0.01, 0.01, 0.01, 0.01, 0.02, 0.05, 0.25, 0.7, 1.0, 1.0, 1.0,
-                    0.7, 0.9, 1.0, 1.0, 0.9, 0.6, 0.25, 0.1, 0.06, 0.04, 0.02, 0.01]
+            return [
+                0.01, 0.01, 0.01, 0.01, 0.01, 0.02, 0.05, 0.25, 0.7, 1.0, 1.0, 1.0,
+                0.7, 0.9, 1.0, 1.0, 0.9, 0.6, 0.25, 0.1, 0.06, 0.04, 0.02, 0.01,
+            ]
         case .flat:
             return Array(repeating: 1.0, count: 24)
         case .mixed:
@@ -43,8 +47,10 @@ struct SimulationClock {
 
     /// Arrival times of a non-homogeneous Poisson process with `perDay` expected events per day, shaped by the
     /// profile in the account's local time; each day gets its own random level so days are not copies.
-    func arrivals(_ random: inout SimulationRandom, perDay: Double, profile: ActivityProfile,
-                  utcOffsetHours: Int, dayToDayVariation: Double = 0.15) -> [Int64] {
+    func arrivals(
+        _ random: inout SimulationRandom, perDay: Double, profile: ActivityProfile,
+        utcOffsetHours: Int, dayToDayVariation: Double = 0.15
+    ) -> [Int64] {
         let weights = profile.hourlyWeights
         let weightSum = weights.reduce(0, +)
         var times: [Int64] = []

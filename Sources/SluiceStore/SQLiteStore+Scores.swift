@@ -48,7 +48,9 @@ extension SQLiteStore {
                 if old == nil && a.level == .none && a.score < 0.05 { continue }
                 // Unflagged and unchanged: nothing to write. Flagged accounts are always rewritten so
                 // that their reasons carry the latest numbers.
-                if let old, a.level == .none, old.level == a.level.rawValue, abs(old.score - a.score) < 0.005 { continue }
+                if let old, a.level == .none, old.level == a.level.rawValue, abs(old.score - a.score) < 0.005 {
+                    continue
+                }
                 let reasons = String(decoding: try encoder.encode(a.reasons), as: UTF8.self)
                 let isFlagged = a.level >= .review
                 if isFlagged { flagged += 1 }
@@ -62,7 +64,8 @@ extension SQLiteStore {
                 }
             }
             try db.execute(
-                sql: "INSERT INTO scoring_runs(event_time, wall_time, accounts, flagged, seconds) VALUES (?, ?, ?, ?, ?)",
+                sql:
+                    "INSERT INTO scoring_runs(event_time, wall_time, accounts, flagged, seconds) VALUES (?, ?, ?, ?, ?)",
                 arguments: [eventTime, Date().timeIntervalSince1970, assessments.count, flagged, seconds])
         }
     }
@@ -107,13 +110,17 @@ extension SQLiteStore {
         let firstFlagged: Double? = row[8]
         return FlaggedAccount(
             account: account, score: row[1], level: Level(rawValue: row[2]) ?? .none, reasons: reasons, cluster: row[4],
-            requests: row[5], firstSeen: Date(timeIntervalSince1970: row[6]), lastSeen: Date(timeIntervalSince1970: row[7]),
+            requests: row[5], firstSeen: Date(timeIntervalSince1970: row[6]),
+            lastSeen: Date(timeIntervalSince1970: row[7]),
             firstFlaggedAt: firstFlagged.map(Date.init(timeIntervalSince1970:)), requestsAtFlag: row[9],
             blocked: blocked.contains(account))
     }
 
     /// Every scored account with its first flag, for evaluation.
-    public func outcomes() async throws -> [(account: String, firstSeen: Double, requests: Int64, level: Level, firstFlaggedAt: Double?, requestsAtFlag: Int64?, reasons: [String])] {
+    public func outcomes() async throws -> [(
+        account: String, firstSeen: Double, requests: Int64, level: Level, firstFlaggedAt: Double?,
+        requestsAtFlag: Int64?, reasons: [String]
+    )] {
         try await pool.read { db in
             try Row.fetchAll(
                 db,
@@ -123,9 +130,13 @@ extension SQLiteStore {
                     """
             ).map { row in
                 let reasonsText: String? = row[6]
-                let reasons = reasonsText.flatMap { try? JSONDecoder.sluice.decode([Reason].self, from: Data($0.utf8)) } ?? []
+                let reasons =
+                    reasonsText.flatMap { try? JSONDecoder.sluice.decode([Reason].self, from: Data($0.utf8)) } ?? []
                 let level: String? = row[3]
-                return (row[0], row[1], row[2], level.flatMap(Level.init(rawValue:)) ?? .none, row[4], row[5], reasons.map(\.code))
+                return (
+                    row[0], row[1], row[2], level.flatMap(Level.init(rawValue:)) ?? .none, row[4], row[5],
+                    reasons.map(\.code)
+                )
             }
         }
     }
@@ -133,8 +144,10 @@ extension SQLiteStore {
     public func accountDetail(_ id: String, now: Date = Date()) async throws -> AccountDetail? {
         try await pool.read { db in
             let columns = Self.bucketColumns.joined(separator: ", ")
-            guard let row = try Row.fetchOne(
-                db, sql: "SELECT id, parent, first_seen, last_seen, \(columns) FROM accounts WHERE id = ?", arguments: [id])
+            guard
+                let row = try Row.fetchOne(
+                    db, sql: "SELECT id, parent, first_seen, last_seen, \(columns) FROM accounts WHERE id = ?",
+                    arguments: [id])
             else { return nil }
             var features: [String: Double] = [:]
             for (i, counter) in Counter.allCases.enumerated() {
@@ -154,21 +167,26 @@ extension SQLiteStore {
             }
             let score = try Row.fetchOne(
                 db,
-                sql: "SELECT score, level, reasons, cluster, first_flagged_at, requests_at_flag FROM scores WHERE account = ?",
+                sql:
+                    "SELECT score, level, reasons, cluster, first_flagged_at, requests_at_flag FROM scores WHERE account = ?",
                 arguments: [id])
             let reasonsText: String? = score?[2]
-            let reasons = reasonsText.flatMap { try? JSONDecoder.sluice.decode([Reason].self, from: Data($0.utf8)) } ?? []
+            let reasons =
+                reasonsText.flatMap { try? JSONDecoder.sluice.decode([Reason].self, from: Data($0.utf8)) } ?? []
             let cluster: String? = score?[3]
             let members: [String] =
                 try cluster.map {
-                    try String.fetchAll(db, sql: "SELECT account FROM scores WHERE cluster = ? ORDER BY account", arguments: [$0])
+                    try String.fetchAll(
+                        db, sql: "SELECT account FROM scores WHERE cluster = ? ORDER BY account", arguments: [$0])
                 } ?? []
             let endUsers = try String.fetchAll(
                 db, sql: "SELECT id FROM accounts WHERE parent = ? ORDER BY requests DESC LIMIT 50", arguments: [id])
             let history = try Row.fetchAll(
                 db, sql: "SELECT at, score, level FROM score_history WHERE account = ? ORDER BY at DESC LIMIT 100",
                 arguments: [id]
-            ).map { ScorePoint(at: Date(timeIntervalSince1970: $0[0]), score: $0[1], level: Level(rawValue: $0[2]) ?? .none) }
+            ).map {
+                ScorePoint(at: Date(timeIntervalSince1970: $0[0]), score: $0[1], level: Level(rawValue: $0[2]) ?? .none)
+            }
             let decisions = try Self.decisions(db, account: id)
             let firstFlagged: Double? = score?[4]
             let levelText: String? = score?[1]

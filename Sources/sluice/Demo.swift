@@ -32,14 +32,17 @@ struct Demo: AsyncParsableCommand {
 
     func run() async throws {
         try await reportingErrors {
-            let folder = FileManager.default.temporaryDirectory.appendingPathComponent("sluice-demo-\(UUID().uuidString.prefix(8))")
+            let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+                "sluice-demo-\(UUID().uuidString.prefix(8))")
             let generated = folder.appendingPathComponent("generated")
             let logs = folder.appendingPathComponent("logs")
             try FileManager.default.createDirectory(at: generated, withIntermediateDirectories: true)
             try FileManager.default.createDirectory(at: logs, withIntermediateDirectories: true)
             say("sluice demo: generating a day of labelled traffic in \(folder.path) …")
             let summary = try Simulator.run(SimulationOptions(days: 1, seed: seed, scale: scale), into: generated)
-            say("sluice demo: \(summary.lines) requests from \(summary.accounts) accounts; tailing \(logs.path)/traffic.jsonl")
+            say(
+                "sluice demo: \(summary.lines) requests from \(summary.accounts) accounts; tailing \(logs.path)/traffic.jsonl"
+            )
 
             var configuration = SluiceCore.Configuration()
             configuration.storePath = folder.appendingPathComponent("sluice.db").path
@@ -127,7 +130,8 @@ actor DemoFeeder: Service {
                 flagged.map {
                     [
                         String($0.account.prefix(12)), $0.level.rawValue, String(format: "%.2f", $0.score),
-                        labels.accounts[$0.account]?.persona ?? "?", $0.reasons.first.map { "\($0.code): \($0.summary)" } ?? "",
+                        labels.accounts[$0.account]?.persona ?? "?",
+                        $0.reasons.first.map { "\($0.code): \($0.summary)" } ?? "",
                     ]
                 }))
         lines.append("")
@@ -163,7 +167,9 @@ enum PortProbe {
             address.sin_port = in_port_t(UInt16(port).bigEndian)
             address.sin_addr.s_addr = inet_addr("127.0.0.1")
             let result = withUnsafePointer(to: &address) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                    bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+                }
             }
             return result == 0
         #else

@@ -27,7 +27,9 @@ struct Eval: AsyncParsableCommand {
 
     func validate() throws {
         if logs.isEmpty { throw ValidationError("name at least one log file") }
-        if LogFormat(rawValue: format) == nil { throw ValidationError("unknown format \"\(format)\"; use litellm, openai or nginx") }
+        if LogFormat(rawValue: format) == nil {
+            throw ValidationError("unknown format \"\(format)\"; use litellm, openai or nginx")
+        }
     }
 
     func run() async throws {
@@ -51,13 +53,17 @@ struct Eval: AsyncParsableCommand {
     }
 
     /// Replays the logs and reads back, for every account, whether and when it was first flagged.
-    static func outcomes(logs: [String], options: ConfigOptions, format: String, db: String?) async throws -> [DetectionOutcome] {
+    static func outcomes(logs: [String], options: ConfigOptions, format: String, db: String?) async throws
+        -> [DetectionOutcome]
+    {
         let run = try await Replay.ingest(files: logs, options: options, format: format, accountFields: [], db: db)
         defer { run.cleanUp() }
         return try await run.engine.store.outcomes().map {
             DetectionOutcome(
-                account: $0.account, firstSeen: $0.firstSeen, requests: Int($0.requests), flagged: $0.firstFlaggedAt != nil,
-                firstFlaggedAt: $0.firstFlaggedAt, requestsAtFlag: $0.requestsAtFlag.map(Int.init), reasonCodes: $0.reasons)
+                account: $0.account, firstSeen: $0.firstSeen, requests: Int($0.requests),
+                flagged: $0.firstFlaggedAt != nil,
+                firstFlaggedAt: $0.firstFlaggedAt, requestsAtFlag: $0.requestsAtFlag.map(Int.init),
+                reasonCodes: $0.reasons)
         }
     }
 }

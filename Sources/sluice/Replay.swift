@@ -33,7 +33,9 @@ struct Replay: AsyncParsableCommand {
         if let format, LogFormat(rawValue: format) == nil {
             throw ValidationError("unknown format \"\(format)\"; use litellm, openai or nginx")
         }
-        if Level(rawValue: level) == nil || level == "none" { throw ValidationError("level must be watch, review or block") }
+        if Level(rawValue: level) == nil || level == "none" {
+            throw ValidationError("level must be watch, review or block")
+        }
     }
 
     func run() async throws {
@@ -45,7 +47,9 @@ struct Replay: AsyncParsableCommand {
                 print(String(decoding: try JSONEncoder.sluice.encode(summary), as: UTF8.self))
             } else {
                 print(Table.flagged(summary.flagged))
-                print("\(summary.lines) records, \(summary.badLines) bad lines, \(summary.accounts) accounts, \(summary.flagged.count) flagged")
+                print(
+                    "\(summary.lines) records, \(summary.badLines) bad lines, \(summary.accounts) accounts, \(summary.flagged.count) flagged"
+                )
             }
         }
     }
@@ -69,7 +73,9 @@ struct Replay: AsyncParsableCommand {
     }
 
     /// Reads `files` to their end into a store (temporary without `db`) and scores.
-    static func ingest(files: [String], options: ConfigOptions, format: String?, accountFields: [String], db: String?) async throws -> Run {
+    static func ingest(files: [String], options: ConfigOptions, format: String?, accountFields: [String], db: String?)
+        async throws -> Run
+    {
         var configuration = try options.load()
         for file in files where !FileManager.default.isReadableFile(atPath: file) {
             throw UserError("cannot read \(file): no such file or not readable")
@@ -88,7 +94,8 @@ struct Replay: AsyncParsableCommand {
         if let db {
             configuration.storePath = db
         } else {
-            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("sluice-replay-\(UUID().uuidString)")
+            let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+                "sluice-replay-\(UUID().uuidString)")
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
             temporary = directory
             configuration.storePath = directory.appendingPathComponent("sluice.db").path

@@ -60,12 +60,14 @@ struct Serve: AsyncParsableCommand {
             configuration: .init(address: .hostname(configuration.server.host, port: configuration.server.port)),
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? configuration.server.port
-                FileHandle.standardOutput.write(Data("sluice: listening on http://\(configuration.server.host):\(port)\n".utf8))
+                FileHandle.standardOutput.write(
+                    Data("sluice: listening on http://\(configuration.server.host):\(port)\n".utf8))
                 await onRunning(port)
             },
             logger: logger)
         let tail = TailService(
-            tailers: engine.tailers, scoring: engine.scoring, pollInterval: configuration.ingest.pollInterval, logger: logger)
+            tailers: engine.tailers, scoring: engine.scoring, pollInterval: configuration.ingest.pollInterval,
+            logger: logger)
         let scoring = ScoringService(scoring: engine.scoring, interval: configuration.scoring.interval)
         let group = ServiceGroup(
             configuration: .init(

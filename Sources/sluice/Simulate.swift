@@ -38,7 +38,9 @@ struct Simulate: AsyncParsableCommand {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
             var options = SimulationOptions(days: days, seed: seed, scale: scale)
             if let corpora {
-                guard FileManager.default.fileExists(atPath: corpora) else { throw UserError("no corpora folder at \(corpora)") }
+                guard FileManager.default.fileExists(atPath: corpora) else {
+                    throw UserError("no corpora folder at \(corpora)")
+                }
                 options.corpora = URL(fileURLWithPath: corpora)
             }
             let started = Date()

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Logging
+import SluiceCore
 
 struct Sluice: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -10,7 +11,7 @@ struct Sluice: AsyncParsableCommand {
             Start with `sluice demo` for a first look. Run the daemon with `sluice serve --config Config/sluice.yaml`.
             Administer it with `sluicectl`.
             """,
-        subcommands: [Demo.self, Serve.self, Replay.self, Simulate.self, Eval.self]
+        subcommands: [Demo.self, Serve.self, Replay.self, Simulate.self, Eval.self, Bench.self]
     )
 }
 
@@ -33,8 +34,6 @@ struct ConfigOptions: ParsableArguments {
         return logger
     }
 }
-
-import SluiceCore
 
 /// A one-line error for the user, exit code 1.
 struct UserError: Error, CustomStringConvertible {

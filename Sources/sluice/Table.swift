@@ -1,3 +1,4 @@
+import Foundation
 import SluiceCore
 
 /// Aligned plain-text tables for people.
@@ -27,5 +28,3 @@ enum Table {
             })
     }
 }
-
-import Foundation

@@ -12,7 +12,8 @@ struct ServeEndToEndTests {
     @Test(.enabled(if: FileManager.default.fileExists(atPath: Products.sharedData.path)))
     func servesStatusFlaggedAndAccountsWhileTailingAndStopsOnSIGTERM() async throws {
         let directory = try temporaryDirectory("sluice-e2e")
-        try FileManager.default.createDirectory(at: directory.appendingPathComponent("logs"), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            at: directory.appendingPathComponent("logs"), withIntermediateDirectories: true)
         let config = directory.appendingPathComponent("sluice.yaml")
         try """
         store: { path: \(directory.appendingPathComponent("sluice.db").path) }
@@ -40,7 +41,9 @@ struct ServeEndToEndTests {
         #expect(source["offset"] as? Int == size)
         #expect(source["lag_bytes"] as? Int == 0)
 
-        let scored = try await server.eventually { (try await server.json("/v1/status")["last_scoring"] as? String) != nil }
+        let scored = try await server.eventually {
+            (try await server.json("/v1/status")["last_scoring"] as? String) != nil
+        }
         #expect(scored)
         let flagged = try await server.json("/v1/flagged?level=watch")
         #expect(flagged["flagged"] is [Any])
@@ -85,7 +88,9 @@ struct ServeEndToEndTests {
 @Suite(.enabled(if: Products.built && FileManager.default.fileExists(atPath: Products.sharedData.path)))
 struct ReplayEndToEndTests {
     @Test func replayPrintsTheDocumentedJSON() throws {
-        let file = Products.sharedData.appendingPathComponent("sample_logs/litellm-1.82.6/custom_logger_standard_logging_payload.jsonl").path
+        let file = Products.sharedData.appendingPathComponent(
+            "sample_logs/litellm-1.82.6/custom_logger_standard_logging_payload.jsonl"
+        ).path
         let result = try run(Products.sluice, ["replay", "--json", "--account-field", "end_user", file])
         #expect(result.status == 0, "\(result.stderr)")
         let json = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])

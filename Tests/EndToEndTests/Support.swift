@@ -14,13 +14,17 @@ enum Products {
     }()
 
     static var binDirectory: URL {
-        if let override = ProcessInfo.processInfo.environment["SLUICE_BIN_DIR"] { return URL(fileURLWithPath: override) }
+        if let override = ProcessInfo.processInfo.environment["SLUICE_BIN_DIR"] {
+            return URL(fileURLWithPath: override)
+        }
         return packageRoot.appendingPathComponent(".build/debug")
     }
 
     static var sluice: String { binDirectory.appendingPathComponent("sluice").path }
     static var sluicectl: String { binDirectory.appendingPathComponent("sluicectl").path }
-    static var built: Bool { FileManager.default.isExecutableFile(atPath: sluice) && FileManager.default.isExecutableFile(atPath: sluicectl) }
+    static var built: Bool {
+        FileManager.default.isExecutableFile(atPath: sluice) && FileManager.default.isExecutableFile(atPath: sluicectl)
+    }
 
     static let sharedData = packageRoot.deletingLastPathComponent().appendingPathComponent("shared/data")
 }

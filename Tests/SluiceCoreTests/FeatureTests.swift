@@ -12,7 +12,9 @@ import Testing
     }
 
     @Test func templateHashIgnoresTheFilledInMiddleAndNumbers() {
-        let template = { (x: String) in "Classify the sentiment of the following review. Review: \(x) Answer with positive or negative." }
+        let template = { (x: String) in
+            "Classify the sentiment of the following review. Review: \(x) Answer with positive or negative."
+        }
         let one = TextSketch.templateHash(template("The food was cold and the waiter rude."))
         let two = TextSketch.templateHash(template("Loved it, will come back with 12 friends!"))
         let other = TextSketch.templateHash("What is the capital of Australia and why was it chosen over Sydney?")
@@ -57,7 +59,9 @@ import Testing
             let record = RequestRecord(
                 time: 1_795_630_636 + Double(i * 37), account: "a", apiKeyID: "k\(i % 3)", endUser: "u\(i % 5)",
                 ip: "10.0.\(i % 40).1", userAgent: "ua\(i % 20)", model: "m\(i % 2)",
-                messages: [ChatMessage(role: "system", text: "sys \(i % 2)"), ChatMessage(role: "user", text: "question \(i)")])
+                messages: [
+                    ChatMessage(role: "system", text: "sys \(i % 2)"), ChatMessage(role: "user", text: "question \(i)"),
+                ])
             _ = sketch.absorb(record, RequestFeatures(record))
         }
         let decoded = try AccountSketch(encoded: sketch.encoded())
@@ -73,7 +77,10 @@ import Testing
             let record = RequestRecord(
                 time: 1_795_630_636 + Double(i * 97), account: "a", apiKeyID: "k\(i)", endUser: "u\(i)",
                 ip: "10.\(i % 200).\(i / 200 % 250).1", userAgent: "ua\(i)", model: "m\(i)",
-                messages: [ChatMessage(role: "system", text: "sys \(i)"), ChatMessage(role: "user", text: "question \(i) \(i * 7)")])
+                messages: [
+                    ChatMessage(role: "system", text: "sys \(i)"),
+                    ChatMessage(role: "user", text: "question \(i) \(i * 7)"),
+                ])
             _ = sketch.absorb(record, RequestFeatures(record))
         }
         let bytes = sketch.encoded()
@@ -91,7 +98,9 @@ import Testing
         var novel = 0
         for round in 0..<3 {
             for i in 0..<200 {
-                let record = RequestRecord(time: Double(1_795_630_636 + round * 1000 + i), account: "a", messages: [ChatMessage(role: "user", text: "problem number \(i) of the benchmark")])
+                let record = RequestRecord(
+                    time: Double(1_795_630_636 + round * 1000 + i), account: "a",
+                    messages: [ChatMessage(role: "user", text: "problem number \(i) of the benchmark")])
                 let o = sketch.absorb(record, RequestFeatures(record))
                 if round == 2, let isNovel = o.novel {
                     sampled += 1

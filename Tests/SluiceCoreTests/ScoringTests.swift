@@ -33,8 +33,14 @@ func harvester(
                 time: day0 + Double(i) * spacing, account: id, ip: ip, userAgent: agent, promptTokens: 60,
                 completionTokens: 900 + (i % 7) * 50, temperature: 0.9, maxTokens: 1024,
                 messages: [
-                    ChatMessage(role: "system", text: "You are an expert tutor. Think step by step and show your full reasoning."),
-                    ChatMessage(role: "user", text: "Problem \(i + offset): a train leaves station \(i + offset) at \(i % 12) o'clock; how far has it gone?"),
+                    ChatMessage(
+                        role: "system",
+                        text: "You are an expert tutor. Think step by step and show your full reasoning."),
+                    ChatMessage(
+                        role: "user",
+                        text:
+                            "Problem \(i + offset): a train leaves station \(i + offset) at \(i % 12) o'clock; how far has it gone?"
+                    ),
                 ]))
     }
     return b.profile
@@ -43,12 +49,14 @@ func harvester(
 /// An evaluation harness: the same few-shot benchmark prompts, temperature 0, run on several days.
 func evalHarness(_ id: String, runs: Int, items: Int) -> AccountProfile {
     var b = ProfileBuilder(id)
-    let shots = String(repeating: "Q: a worked example question. A: let's think step by step ... the answer is 4.\n", count: 8)
+    let shots = String(
+        repeating: "Q: a worked example question. A: let's think step by step ... the answer is 4.\n", count: 8)
     for run in 0..<runs {
         for i in 0..<items {
             b.add(
                 RequestRecord(
-                    time: day0 + Double(run) * 86400 + Double(i) * 3, account: id, ip: "192.0.2.10", userAgent: "lm-eval/0.4",
+                    time: day0 + Double(run) * 86400 + Double(i) * 3, account: id, ip: "192.0.2.10",
+                    userAgent: "lm-eval/0.4",
                     promptTokens: 900, completionTokens: 180, temperature: 0, maxTokens: 256,
                     messages: [ChatMessage(role: "user", text: shots + "Q: benchmark item \(i). A:")]))
         }
@@ -62,9 +70,16 @@ func judge(_ id: String, requests: Int) -> AccountProfile {
     for i in 0..<requests {
         b.add(
             RequestRecord(
-                time: day0 + Double(i) * 20, account: id, promptTokens: 700, completionTokens: 1, temperature: 0, maxTokens: 1,
+                time: day0 + Double(i) * 20, account: id, promptTokens: 700, completionTokens: 1, temperature: 0,
+                maxTokens: 1,
                 logprobs: true, topLogprobs: 5,
-                messages: [ChatMessage(role: "user", text: "Which response is better, (a) or (b)? Output (a): answer \(i). Output (b): answer \(i * 7).")]))
+                messages: [
+                    ChatMessage(
+                        role: "user",
+                        text:
+                            "Which response is better, (a) or (b)? Output (a): answer \(i). Output (b): answer \(i * 7)."
+                    )
+                ]))
     }
     return b.profile
 }
@@ -89,7 +104,8 @@ func chatUser(_ id: String, conversations: Int) -> AccountProfile {
 @Suite struct ScoringTests {
     @Test func flagsAHarvesterWithItsReasonsAndLeavesHeavyBenignUsersAlone() throws {
         let profiles = [
-            harvester("harvester", requests: 1500), evalHarness("eval", runs: 3, items: 500), judge("judge", requests: 3000),
+            harvester("harvester", requests: 1500), evalHarness("eval", runs: 3, items: 500),
+            judge("judge", requests: 3000),
             chatUser("chat", conversations: 100),
         ]
         let results = Dictionary(uniqueKeysWithValues: Scorer().assess(profiles).map { ($0.account, $0) })
@@ -127,7 +143,8 @@ func chatUser(_ id: String, conversations: Int) -> AccountProfile {
 
     @Test func paraphrasedSystemPromptsStillLinkAHydraAcrossNetworks() throws {
         // Two networks, two clients, one system prompt lightly reworded per member.
-        let base = "You are an expert tutor. Think step by step and show your full reasoning before the final answer. Be thorough and precise in every step of the derivation."
+        let base =
+            "You are an expert tutor. Think step by step and show your full reasoning before the final answer. Be thorough and precise in every step of the derivation."
         var profiles: [AccountProfile] = []
         for m in 0..<12 {
             var b = ProfileBuilder("h\(m)")
@@ -136,8 +153,13 @@ func chatUser(_ id: String, conversations: Int) -> AccountProfile {
                 b.add(
                     RequestRecord(
                         time: day0 + Double(i) * 600, account: "h\(m)", ip: "198.51.\(100 + m % 2).\(m + 1)",
-                        userAgent: m % 2 == 0 ? "python-httpx/0.27" : "aiohttp/3.9", promptTokens: 60, completionTokens: 900,
-                        temperature: 0.9, messages: [ChatMessage(role: "system", text: system), ChatMessage(role: "user", text: "task \(m * 1000 + i) asks something new")]))
+                        userAgent: m % 2 == 0 ? "python-httpx/0.27" : "aiohttp/3.9", promptTokens: 60,
+                        completionTokens: 900,
+                        temperature: 0.9,
+                        messages: [
+                            ChatMessage(role: "system", text: system),
+                            ChatMessage(role: "user", text: "task \(m * 1000 + i) asks something new"),
+                        ]))
             }
             profiles.append(b.profile)
         }
@@ -156,7 +178,8 @@ func chatUser(_ id: String, conversations: Int) -> AccountProfile {
             for j in 0..<50 {
                 b.add(
                     RequestRecord(
-                        time: day0 + Double(i * 3600 + j * 30), account: "acct\(i)", ip: "10.\(i).0.1", userAgent: "openai-python/1.50",
+                        time: day0 + Double(i * 3600 + j * 30), account: "acct\(i)", ip: "10.\(i).0.1",
+                        userAgent: "openai-python/1.50",
                         promptTokens: 100, completionTokens: 100,
                         messages: [ChatMessage(role: "user", text: "account \(i) asks thing \(j) of its own kind")]))
             }
@@ -168,7 +191,11 @@ func chatUser(_ id: String, conversations: Int) -> AccountProfile {
     @Test func anAccountInheritsItsHarvestingEndUser() throws {
         let reseller = harvester("reseller::eu-42", requests: 800)
         var parent = ProfileBuilder("reseller")
-        for record in (0..<800).map({ i in RequestRecord(time: day0 + Double(i) * 40, account: "reseller", promptTokens: 60, completionTokens: 900, messages: [ChatMessage(role: "user", text: "q\(i)")]) }) {
+        for record in (0..<800).map({ i in
+            RequestRecord(
+                time: day0 + Double(i) * 40, account: "reseller", promptTokens: 60, completionTokens: 900,
+                messages: [ChatMessage(role: "user", text: "q\(i)")])
+        }) {
             parent.add(record)
         }
         var chat = chatUser("reseller-chat", conversations: 300).totals

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import SluiceSimulator
+import Testing
 
 @Suite struct EvaluationTests {
     /// Six attack accounts (one never reported), five benign (one never reported).
@@ -19,23 +19,30 @@ import SluiceSimulator
             "b5": AccountLabel(persona: "eval_harness", label: "benign"),
         ])
         let outcomes = [
-            DetectionOutcome(account: "a1", firstSeen: 1_000, requests: 900, flagged: true, firstFlaggedAt: 1_600,
-                             requestsAtFlag: 300, reasonCodes: ["output_volume"]),
-            DetectionOutcome(account: "a2", firstSeen: 1_000, requests: 900, flagged: true, firstFlaggedAt: 2_000,
-                             requestsAtFlag: 500, reasonCodes: ["reasoning"]),
-            DetectionOutcome(account: "a3", firstSeen: 1_000, requests: 90, flagged: true, firstFlaggedAt: 4_600,
-                             requestsAtFlag: 40, reasonCodes: ["cluster"]),
-            DetectionOutcome(account: "a4", firstSeen: 1_000, requests: 90, flagged: true, firstFlaggedAt: 8_200,
-                             requestsAtFlag: 80, reasonCodes: ["novelty"]),
-            DetectionOutcome(account: "a6", firstSeen: 0, requests: 50, flagged: true, firstFlaggedAt: 100,
-                             requestsAtFlag: 10, reasonCodes: ["end_user"]),
-            DetectionOutcome(account: "b1", firstSeen: 0, requests: 30, flagged: true, firstFlaggedAt: 50,
-                             requestsAtFlag: 5, reasonCodes: ["novelty"]),
+            DetectionOutcome(
+                account: "a1", firstSeen: 1_000, requests: 900, flagged: true, firstFlaggedAt: 1_600,
+                requestsAtFlag: 300, reasonCodes: ["output_volume"]),
+            DetectionOutcome(
+                account: "a2", firstSeen: 1_000, requests: 900, flagged: true, firstFlaggedAt: 2_000,
+                requestsAtFlag: 500, reasonCodes: ["reasoning"]),
+            DetectionOutcome(
+                account: "a3", firstSeen: 1_000, requests: 90, flagged: true, firstFlaggedAt: 4_600,
+                requestsAtFlag: 40, reasonCodes: ["cluster"]),
+            DetectionOutcome(
+                account: "a4", firstSeen: 1_000, requests: 90, flagged: true, firstFlaggedAt: 8_200,
+                requestsAtFlag: 80, reasonCodes: ["novelty"]),
+            DetectionOutcome(
+                account: "a6", firstSeen: 0, requests: 50, flagged: true, firstFlaggedAt: 100,
+                requestsAtFlag: 10, reasonCodes: ["end_user"]),
+            DetectionOutcome(
+                account: "b1", firstSeen: 0, requests: 30, flagged: true, firstFlaggedAt: 50,
+                requestsAtFlag: 5, reasonCodes: ["novelty"]),
             DetectionOutcome(account: "b2", firstSeen: 0, requests: 30, flagged: false),
             DetectionOutcome(account: "b3", firstSeen: 0, requests: 30, flagged: false),
             DetectionOutcome(account: "b5", firstSeen: 0, requests: 3_000, flagged: false),
-            DetectionOutcome(account: "stranger", firstSeen: 0, requests: 1, flagged: true, firstFlaggedAt: 1,
-                             requestsAtFlag: 1),
+            DetectionOutcome(
+                account: "stranger", firstSeen: 0, requests: 1, flagged: true, firstFlaggedAt: 1,
+                requestsAtFlag: 1),
         ]
         return (labels, outcomes)
     }
@@ -73,10 +80,11 @@ import SluiceSimulator
         #expect(rows["hydra"]?.flagged == 2)
         #expect(rows["eval_harness"]?.flaggedRate == 0)
         // Attack personas first, each group by name.
-        #expect(report.personas.map(\.persona) == [
-            "code_harvester", "hydra", "instruction_harvester", "reasoning_harvester", "reseller",
-            "chat_user", "eval_harness",
-        ])
+        #expect(
+            report.personas.map(\.persona) == [
+                "code_harvester", "hydra", "instruction_harvester", "reasoning_harvester", "reseller",
+                "chat_user", "eval_harness",
+            ])
     }
 
     @Test func timeToDetectionMedianAndP90() {
@@ -111,8 +119,10 @@ import SluiceSimulator
         let report = Evaluation.evaluate(labels: labels, outcomes: outcomes)
         let encoded = try JSONEncoder().encode(report)
         let object = try #require(try JSONSerialization.jsonObject(with: encoded) as? [String: Any])
-        for key in ["benign_false_positive_rate", "hydra_flagged_with_cluster", "time_to_detection_single_account",
-                    "precision", "recall", "personas"] {
+        for key in [
+            "benign_false_positive_rate", "hydra_flagged_with_cluster", "time_to_detection_single_account",
+            "precision", "recall", "personas",
+        ] {
             #expect(object[key] != nil, "missing \(key)")
         }
         let time = try #require(object["time_to_detection_attack"] as? [String: Any])

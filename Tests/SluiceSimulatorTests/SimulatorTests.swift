@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import SluiceSimulator
 
 /// One small run shared by the read-only tests (2 days at scale 0.1), generated once.
@@ -141,8 +142,10 @@ private let allPersonas: Set<String> = [
         let accounts = Set(try parsedLines(directory).compactMap(teamID))
         #expect(Set(labels.accounts.keys) == accounts)
         #expect(Set(labels.accounts.values.map(\.persona)) == allPersonas)
-        let attackPersonas: Set<String> = ["instruction_harvester", "reasoning_harvester", "code_harvester",
-                                           "logprob_harvester", "hydra", "slow_and_low", "reseller", "adaptive"]
+        let attackPersonas: Set<String> = [
+            "instruction_harvester", "reasoning_harvester", "code_harvester",
+            "logprob_harvester", "hydra", "slow_and_low", "reseller", "adaptive",
+        ]
         for label in labels.accounts.values {
             #expect(label.label == (attackPersonas.contains(label.persona) ? "attack" : "benign"))
         }
@@ -161,14 +164,17 @@ private let allPersonas: Set<String> = [
         }
 
         let judge = successes("llm_judge")
-        #expect(!judge.isEmpty && judge.allSatisfy {
-            parameters($0)["max_tokens"] as? Int == 1 && parameters($0)["logprobs"] as? Bool == true
-                && parameters($0)["top_logprobs"] as? Int == 5
-        })
+        #expect(
+            !judge.isEmpty
+                && judge.allSatisfy {
+                    parameters($0)["max_tokens"] as? Int == 1 && parameters($0)["logprobs"] as? Bool == true
+                        && parameters($0)["top_logprobs"] as? Int == 5
+                })
         #expect(successes("logprob_harvester").allSatisfy { parameters($0)["top_logprobs"] as? Int == 20 })
-        #expect(successes("reasoning_harvester").allSatisfy {
-            (parameters($0)["n"] as? Int ?? 1) > 1 && (parameters($0)["temperature"] as? Double ?? 0) >= 0.8
-        })
+        #expect(
+            successes("reasoning_harvester").allSatisfy {
+                (parameters($0)["n"] as? Int ?? 1) > 1 && (parameters($0)["temperature"] as? Double ?? 0) >= 0.8
+            })
 
         let harness = successes("eval_harness")
         #expect(harness.contains { parameters($0)["n"] as? Int == 5 })
@@ -177,16 +183,18 @@ private let allPersonas: Set<String> = [
         let promptsByDay = Dictionary(grouping: harness) { Int(($0["startTime"] as? Double ?? 0) / 86_400) }
             .mapValues { Set($0.compactMap { messages($0).last?["content"] as? String }) }
         #expect(promptsByDay.count == 2)
-        #expect(promptsByDay.values.reduce(into: Set<String>?.none) { common, day in
-            common = common.map { $0.intersection(day) } ?? day
-        }?.count ?? 0 > 100)
+        #expect(
+            promptsByDay.values.reduce(into: Set<String>?.none) { common, day in
+                common = common.map { $0.intersection(day) } ?? day
+            }?.count ?? 0 > 100)
 
         let agent = successes("coding_agent")
         #expect(agent.contains { messages($0).contains { $0["role"] as? String == "tool" } })
-        #expect(agent.contains {
-            (($0["response"] as? [String: Any])?["choices"] as? [[String: Any]])?.first?["finish_reason"] as? String
-                == "tool_calls"
-        })
+        #expect(
+            agent.contains {
+                (($0["response"] as? [String: Any])?["choices"] as? [[String: Any]])?.first?["finish_reason"] as? String
+                    == "tool_calls"
+            })
         #expect(Set(successes("reseller").compactMap { $0["end_user"] as? String }).count >= 40)
         #expect(Set(successes("rag_app").compactMap { $0["end_user"] as? String }).count >= 50)
 
@@ -214,7 +222,8 @@ private let allPersonas: Set<String> = [
         for rawLine in data.split(separator: 0x0A) {
             let text = String(decoding: rawLine, as: UTF8.self)
             guard let range = text.range(of: "\"user_api_key_team_id\":\""),
-                  members.contains(String(text[range.upperBound...].prefix(36))) else { continue }
+                members.contains(String(text[range.upperBound...].prefix(36)))
+            else { continue }
             let line = try #require(try JSONSerialization.jsonObject(with: Data(rawLine)) as? [String: Any])
             let member = try #require(teamID(line))
             let address = try #require(line["requester_ip_address"] as? String)
@@ -240,8 +249,9 @@ private let allPersonas: Set<String> = [
         let directory = temporaryDirectory("corpora")
         defer { try? FileManager.default.removeItem(at: directory) }
         let corpora = URL(fileURLWithPath: "/work/shared/data")
-        let summary = try Simulator.run(SimulationOptions(days: 1, seed: 5, scale: 0.1, corpora: corpora),
-                                        into: directory)
+        let summary = try Simulator.run(
+            SimulationOptions(days: 1, seed: 5, scale: 0.1, corpora: corpora),
+            into: directory)
         #expect(summary.lines > 1_000)
         let text = try String(contentsOf: directory.appendingPathComponent("traffic.jsonl"), encoding: .utf8)
         #expect(text.contains("Janet’s ducks lay 16 eggs per day"))  // GSM8K test item 0, in eval harness runs
@@ -274,8 +284,9 @@ private let allPersonas: Set<String> = [
     @Test func sha256MatchesKnownDigests() {
         #expect(SHA256Digest.hex("") == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
         #expect(SHA256Digest.hex("abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
-        #expect(SHA256Digest.hex(String(repeating: "a", count: 1_000))
-            == "41edece42d63e8d9bf515a9ba6932e1c20cbc9f5a5d134645adb5db1b9737ea3")
+        #expect(
+            SHA256Digest.hex(String(repeating: "a", count: 1_000))
+                == "41edece42d63e8d9bf515a9ba6932e1c20cbc9f5a5d134645adb5db1b9737ea3")
     }
 
     @Test func jsonTextEscapesControlCharactersQuotesAndKeepsUnicode() throws {

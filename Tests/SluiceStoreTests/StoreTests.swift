@@ -11,9 +11,12 @@ func temporaryDatabase() throws -> String {
     return directory.appendingPathComponent("test.db").path
 }
 
-func item(_ account: String, time: Double, prompt: String, completion: Int = 100, endUser: String? = nil) -> (RequestRecord, RequestFeatures) {
+func item(_ account: String, time: Double, prompt: String, completion: Int = 100, endUser: String? = nil) -> (
+    RequestRecord, RequestFeatures
+) {
     let record = RequestRecord(
-        time: time, account: account, apiKeyID: "key:\(account)", endUser: endUser, ip: "198.51.100.4", promptTokens: 10,
+        time: time, account: account, apiKeyID: "key:\(account)", endUser: endUser, ip: "198.51.100.4",
+        promptTokens: 10,
         completionTokens: completion, messages: [ChatMessage(role: "user", text: prompt)])
     return (record, RequestFeatures(record))
 }
@@ -22,8 +25,12 @@ func item(_ account: String, time: Double, prompt: String, completion: Int = 100
     @Test func commitsCountersSketchesAndCheckpointsThatReadBack() async throws {
         let store = try SQLiteStore(path: try temporaryDatabase())
         let t0 = 1_795_630_000.0
-        let items = (0..<50).map { item("acme", time: t0 + Double($0) * 60, prompt: "question \($0)", endUser: "u\($0 % 2)") }
-        var progress = IngestProgress(source: "s", checkpoint: Checkpoint(identity: "1:2", source: "s", path: "/x", fingerprint: "3:99", offset: 4096))
+        let items = (0..<50).map {
+            item("acme", time: t0 + Double($0) * 60, prompt: "question \($0)", endUser: "u\($0 % 2)")
+        }
+        var progress = IngestProgress(
+            source: "s",
+            checkpoint: Checkpoint(identity: "1:2", source: "s", path: "/x", fingerprint: "3:99", offset: 4096))
         progress.bad[.notJSON] = 2
         progress.skipped = 1
         #expect(try await store.commit(items, progress: progress) == .committed(records: 50))
@@ -48,10 +55,14 @@ func item(_ account: String, time: Double, prompt: String, completion: Int = 100
         let path = try temporaryDatabase()
         let store = try SQLiteStore(path: path)
         let t0 = 1_795_629_600.0  // on the hour
-        _ = try await store.commit([item("a", time: t0, prompt: "x"), item("a", time: t0 + 4000, prompt: "y")], progress: IngestProgress(source: "s"))
+        _ = try await store.commit(
+            [item("a", time: t0, prompt: "x"), item("a", time: t0 + 4000, prompt: "y")],
+            progress: IngestProgress(source: "s"))
         _ = try await store.commit([item("a", time: t0 + 10, prompt: "z")], progress: IngestProgress(source: "s"))
         let queue = try DatabaseQueue(path: path)
-        let rows = try queue.read { db in try Row.fetchAll(db, sql: "SELECT hour, requests FROM account_buckets WHERE account = 'a' ORDER BY hour") }
+        let rows = try queue.read { db in
+            try Row.fetchAll(db, sql: "SELECT hour, requests FROM account_buckets WHERE account = 'a' ORDER BY hour")
+        }
         #expect(rows.map { $0[1] as Int64 } == [2, 1])
         let totals = try #require(try await store.profiles().first { $0.id == "a" })
         #expect(totals.totals[.requests] == 3)
@@ -62,16 +73,23 @@ func item(_ account: String, time: Double, prompt: String, completion: Int = 100
         let store = try SQLiteStore(path: path)
         _ = try await store.commit(
             [item("a", time: 1_795_630_000, prompt: "x")],
-            progress: IngestProgress(source: "s", checkpoint: Checkpoint(identity: "1:1", source: "s", path: "/x", fingerprint: "", offset: 10)))
+            progress: IngestProgress(
+                source: "s",
+                checkpoint: Checkpoint(identity: "1:1", source: "s", path: "/x", fingerprint: "", offset: 10)))
         // Make the checkpoint write fail after the deltas were written in the same transaction.
         let queue = try DatabaseQueue(path: path)
         try await queue.write { db in
-            try db.execute(sql: "CREATE TRIGGER fail_checkpoint BEFORE UPDATE ON checkpoints BEGIN SELECT RAISE(ABORT, 'injected'); END")
+            try db.execute(
+                sql:
+                    "CREATE TRIGGER fail_checkpoint BEFORE UPDATE ON checkpoints BEGIN SELECT RAISE(ABORT, 'injected'); END"
+            )
         }
         await #expect(throws: (any Error).self) {
             try await store.commit(
                 [item("a", time: 1_795_630_100, prompt: "y")],
-                progress: IngestProgress(source: "s", checkpoint: Checkpoint(identity: "1:1", source: "s", path: "/x", fingerprint: "", offset: 20)))
+                progress: IngestProgress(
+                    source: "s",
+                    checkpoint: Checkpoint(identity: "1:1", source: "s", path: "/x", fingerprint: "", offset: 20)))
         }
         let a = try #require(try await store.profiles().first { $0.id == "a" })
         #expect(a.totals[.requests] == 1)
@@ -82,18 +100,26 @@ func item(_ account: String, time: Double, prompt: String, completion: Int = 100
     @Test func aBatchIDIsCountedOnce() async throws {
         let store = try SQLiteStore(path: try temporaryDatabase())
         let batch = [item("a", time: 1_795_630_000, prompt: "x")]
-        #expect(try await store.commit(batch, progress: IngestProgress(source: "http", batchID: "b1")) == .committed(records: 1))
+        #expect(
+            try await store.commit(batch, progress: IngestProgress(source: "http", batchID: "b1"))
+                == .committed(records: 1))
         #expect(try await store.commit(batch, progress: IngestProgress(source: "http", batchID: "b1")) == .duplicate)
         #expect(try await store.profiles().first?.totals[.requests] == 1)
     }
 
     @Test func scoresRecordTheFirstFlagOnce() async throws {
         let store = try SQLiteStore(path: try temporaryDatabase())
-        _ = try await store.commit((0..<5).map { item("a", time: 1_795_630_000 + Double($0), prompt: "p\($0)") }, progress: IngestProgress(source: "s"))
+        _ = try await store.commit(
+            (0..<5).map { item("a", time: 1_795_630_000 + Double($0), prompt: "p\($0)") },
+            progress: IngestProgress(source: "s"))
         let reason = Reason(code: "novelty", summary: "all new", value: 0.9)
-        try await store.save([Assessment(account: "a", score: 0.8, level: .review, reasons: [reason])], eventTime: 1_795_631_000, seconds: 0.01)
+        try await store.save(
+            [Assessment(account: "a", score: 0.8, level: .review, reasons: [reason])], eventTime: 1_795_631_000,
+            seconds: 0.01)
         _ = try await store.commit([item("a", time: 1_795_632_000, prompt: "q")], progress: IngestProgress(source: "s"))
-        try await store.save([Assessment(account: "a", score: 0.9, level: .block, reasons: [reason])], eventTime: 1_795_633_000, seconds: 0.01)
+        try await store.save(
+            [Assessment(account: "a", score: 0.9, level: .block, reasons: [reason])], eventTime: 1_795_633_000,
+            seconds: 0.01)
         let page = try await store.flagged(minimum: .review, limit: 10, cursor: nil)
         let flagged = try #require(page.flagged.first)
         #expect(flagged.level == .block && flagged.requestsAtFlag == 5 && flagged.requests == 6)

@@ -70,7 +70,9 @@ public struct Counters: Sendable, Equatable {
 
 extension Counters {
     /// The counters one request adds. `novelty` is nil when the prompt was not sampled for novelty.
-    public static func of(_ record: RequestRecord, _ features: RequestFeatures, novel: Bool?, topTemplate: Bool) -> Counters {
+    public static func of(_ record: RequestRecord, _ features: RequestFeatures, novel: Bool?, topTemplate: Bool)
+        -> Counters
+    {
         var c = Counters()
         c[.requests] = 1
         c[.answers] = Int64(record.n)

@@ -9,7 +9,9 @@ public struct Configuration: Sendable, Equatable {
         public var account: [FieldPath]
         public var startAt: StartAt
 
-        public init(name: String, path: String, format: LogFormat, account: [FieldPath]? = nil, startAt: StartAt = .beginning) {
+        public init(
+            name: String, path: String, format: LogFormat, account: [FieldPath]? = nil, startAt: StartAt = .beginning
+        ) {
             self.name = name
             self.path = path
             self.format = format
@@ -87,7 +89,9 @@ extension Configuration {
     public init(tree: Any?) throws(ConfigurationError) {
         self.init()
         guard let tree else { return }
-        let root = try Node(tree, "").object(allowed: ["store", "sources", "server", "scoring", "policy", "auth", "ingest"])
+        let root = try Node(tree, "").object(allowed: [
+            "store", "sources", "server", "scoring", "policy", "auth", "ingest",
+        ])
         if let store = root["store"] {
             let o = try store.object(allowed: ["path"])
             if let p = o["path"] { storePath = try p.string() }
@@ -109,7 +113,9 @@ extension Configuration {
             if let v = o["public_metrics"] { self.server.publicMetrics = try v.bool() }
         }
         if let scoring = root["scoring"] {
-            let o = try scoring.object(allowed: ["interval", "event_interval", "watch", "review", "block", "min_requests"])
+            let o = try scoring.object(allowed: [
+                "interval", "event_interval", "watch", "review", "block", "min_requests",
+            ])
             if let v = o["interval"] { self.scoring.interval = try v.duration() }
             if let v = o["event_interval"] { self.scoring.eventInterval = try v.duration() }
             if let v = o["watch"] { self.scoring.policy.watch = try v.fraction() }
@@ -127,7 +133,8 @@ extension Configuration {
             if let v = o["level"] {
                 let text = try v.string()
                 guard let level = Level(rawValue: text), level != .none else {
-                    throw ConfigurationError(path: v.path, message: "unknown level \"\(text)\"; use watch, review or block")
+                    throw ConfigurationError(
+                        path: v.path, message: "unknown level \"\(text)\"; use watch, review or block")
                 }
                 self.policy.level = level
             }
@@ -145,12 +152,14 @@ extension Configuration {
                     let roleText = try role.string()
                     guard let parsedRole = Token.Role(rawValue: roleText) else {
                         throw ConfigurationError(
-                            path: role.path, message: "unknown role \"\(roleText)\"; use admin, reader, gateway or ingest")
+                            path: role.path,
+                            message: "unknown role \"\(roleText)\"; use admin, reader, gateway or ingest")
                     }
                     let hex = try hash.string().lowercased()
                     guard hex.count == 64, hex.allSatisfy(\.isHexDigit) else {
                         throw ConfigurationError(
-                            path: hash.path, message: "must be the SHA-256 of the token in hex (printf %s TOKEN | sha256sum)")
+                            path: hash.path,
+                            message: "must be the SHA-256 of the token in hex (printf %s TOKEN | sha256sum)")
                     }
                     tokens.append(Token(name: try name.string(), role: parsedRole, sha256: hex))
                 }
@@ -166,13 +175,16 @@ extension Configuration {
 
     static func source(_ item: Node, index: Int) throws(ConfigurationError) -> Source {
         let o = try item.object(allowed: ["name", "path", "format", "account", "start_at"])
-        guard let path = o["path"] else { throw ConfigurationError(path: item.path, message: "a source needs a path (a file or a glob)") }
+        guard let path = o["path"] else {
+            throw ConfigurationError(path: item.path, message: "a source needs a path (a file or a glob)")
+        }
         guard let format = o["format"] else {
             throw ConfigurationError(path: item.path, message: "a source needs a format: litellm, openai or nginx")
         }
         let formatText = try format.string()
         guard let parsedFormat = LogFormat(rawValue: formatText) else {
-            throw ConfigurationError(path: format.path, message: "unknown format \"\(formatText)\"; use litellm, openai or nginx")
+            throw ConfigurationError(
+                path: format.path, message: "unknown format \"\(formatText)\"; use litellm, openai or nginx")
         }
         var account = parsedFormat.defaultAccountPaths
         if let list = o["account"] {
@@ -222,7 +234,8 @@ struct Node {
         for (key, v) in dictionary {
             guard allowed.contains(key) else {
                 throw ConfigurationError(
-                    path: child(key), message: "unknown key; expected one of \(allowed.sorted().joined(separator: ", "))")
+                    path: child(key),
+                    message: "unknown key; expected one of \(allowed.sorted().joined(separator: ", "))")
             }
             result[key] = Node(v, child(key))
         }
@@ -253,14 +266,17 @@ struct Node {
     func integer(in range: ClosedRange<Int>) throws(ConfigurationError) -> Int {
         guard let i = value as? Int else { throw ConfigurationError(path: path, message: "expected an integer") }
         guard range.contains(i) else {
-            throw ConfigurationError(path: path, message: "\(i) is out of range \(range.lowerBound)…\(range.upperBound)")
+            throw ConfigurationError(
+                path: path, message: "\(i) is out of range \(range.lowerBound)…\(range.upperBound)")
         }
         return i
     }
 
     func fraction() throws(ConfigurationError) -> Double {
         let d = try number()
-        guard (0...1).contains(d) else { throw ConfigurationError(path: path, message: "expected a number from 0 to 1") }
+        guard (0...1).contains(d) else {
+            throw ConfigurationError(path: path, message: "expected a number from 0 to 1")
+        }
         return d
     }
 

@@ -92,7 +92,8 @@ public struct Lexicon: Sendable {
                 let state = queue[head]
                 head += 1
                 for column in 0..<classCount {
-                    transitions[state * classCount + column] = state == 0 ? 0 : transitions[fail[state] * classCount + column]
+                    transitions[state * classCount + column] =
+                        state == 0 ? 0 : transitions[fail[state] * classCount + column]
                 }
                 for (byte, child) in children[state].sorted(by: { $0.key < $1.key }) {
                     let column = Int(byteClass[Int(byte)])

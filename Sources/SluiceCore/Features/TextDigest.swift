@@ -2,7 +2,7 @@
 /// chained word hash, the SimHash, the template hash and the lexicon's cues.
 ///
 /// This is the hot loop of ingestion. Its results are, bit for bit, those of the definitions in
-/// `TextSketch` (words as `TextSketch.forEachWord` splits them; see `TextSketchEquivalenceTests`):
+/// `TextSketch` (words as `TextSketch.forEachWord` splits them; see `FastPathEquivalenceTests`):
 /// the pass only computes them together, so that each byte is loaded once and the independent
 /// dependency chains (the lexicon's automaton, the word hash) overlap in the CPU.
 struct TextDigest {
@@ -31,8 +31,8 @@ struct TextDigest {
         // Without a lexicon, an automaton of one state that matches nothing keeps the loop branch-free.
         let automaton = lexicon?.automaton ?? Lexicon.Automaton.empty
         TextSketch.bitSpread.withUnsafeBufferPointer { spread in
-        automaton.transitions.withUnsafeBufferPointer { transitions in
-            automaton.byteClass.withUnsafeBufferPointer { byteClass in
+            automaton.transitions.withUnsafeBufferPointer { transitions in
+                automaton.byteClass.withUnsafeBufferPointer { byteClass in
                     TextSketch.wordBytes.withUnsafeBufferPointer { wordBytes in
                         for byte in bytes {
                             let next = transitions[row &+ Int(byteClass[Int(byte)])]
@@ -59,10 +59,10 @@ struct TextDigest {
                                 }
                             }
                         }
+                    }
                 }
             }
-        }
-        if words.inWord { words.finish(spread) }
+            if words.inWord { words.finish(spread) }
         }
         wordHash = words.chain
         simHash = words.simHash

@@ -33,7 +33,8 @@ extension LogFormat {
                 "api_key_id": .all, "ts": .all, "id": .all, "ip": .all, "user_agent": .all, "route": .all,
                 "status": .all, "end_user": .all, "finish_reason": .all, "response": response,
                 "usage": .named(["prompt_tokens": .all, "completion_tokens": .all]),
-                "request": .named(parameters.merging(["model": .all, "user": .all, "messages": message]) { a, _ in a }),
+                "request": .named(
+                    parameters.merging(["model": .all, "user": .all, "messages": message]) { a, _ in a }),
             ]).adding(accountPaths)
         case .nginx:
             return JSONFields.named([

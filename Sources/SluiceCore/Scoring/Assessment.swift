@@ -87,7 +87,8 @@ public struct ScoringPolicy: Sendable, Equatable {
 
     public func level(for score: Double, requests: Int64, endUser: Bool = false, activeHours: Int = 24) -> Level {
         let level: Level = score >= block ? .block : score >= review ? .review : score >= watch ? .watch : .none
-        let enoughEvidence = requests >= (endUser ? minimumEndUserRequests : minimumRequests) && activeHours >= minimumActiveHours
+        let enoughEvidence =
+            requests >= (endUser ? minimumEndUserRequests : minimumRequests) && activeHours >= minimumActiveHours
         return enoughEvidence ? level : min(level, .watch)
     }
 }

@@ -30,7 +30,9 @@ public struct Clustering: Sendable {
 
     /// Cluster id per linked account (accounts in no cluster are absent).
     public func clusters(_ profiles: [AccountProfile]) -> [String: String] {
-        let members = profiles.indices.filter { profiles[$0].parent == nil && profiles[$0].totals[.requests] >= minimumRequests }
+        let members = profiles.indices.filter {
+            profiles[$0].parent == nil && profiles[$0].totals[.requests] >= minimumRequests
+        }
         guard members.count >= minimumMembers else { return [:] }
 
         // Inverted index: (kind, value) → accounts holding it.
@@ -46,7 +48,8 @@ public struct Clustering: Sendable {
             for entry in sketch.systemPrompts.entries where entry.count * 10 >= profiles[i].totals[.requests] {
                 add(.systemPrompt, entry.key, i)
             }
-            for entry in sketch.templates.entries where entry.count >= 3 && entry.count * 20 >= profiles[i].totals[.requests] {
+            for entry in sketch.templates.entries
+            where entry.count >= 3 && entry.count * 20 >= profiles[i].totals[.requests] {
                 add(.template, entry.key, i)
             }
         }
@@ -58,7 +61,8 @@ public struct Clustering: Sendable {
         }
         var evidence: [Pair: (score: Double, kinds: UInt8)] = [:]
         for kind in Evidence.allCases {
-            for (_, holders) in index[kind.rawValue] ?? [:] where holders.count >= 2 && holders.count <= maximumSharing {
+            for (_, holders) in index[kind.rawValue] ?? [:] where holders.count >= 2 && holders.count <= maximumSharing
+            {
                 let rarity = 1.0 / (1.0 + log2(Double(holders.count)) / 8)
                 for x in 0..<holders.count {
                     for y in (x + 1)..<holders.count {

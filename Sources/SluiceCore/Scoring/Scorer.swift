@@ -98,7 +98,8 @@ public struct Scorer: Sendable {
         // Long relative to the question: graded by length so that medium (300–500 token)
         // reasoning answers count too, and by the answer/prompt ratio so that long inputs
         // (RAG, summaries, few-shot evals, agents' growing context) do not.
-        let length = max(ramp(m.perAnswerCompletion, 150, 600), ramp(m.longOutput, 0.15, 0.5), ramp(m.hitMaxTokens, 0.1, 0.4))
+        let length = max(
+            ramp(m.perAnswerCompletion, 150, 600), ramp(m.longOutput, 0.15, 0.5), ramp(m.hitMaxTokens, 0.1, 0.4))
         let long = length * ramp(m.outputRatio, 0.5, 2)
         let novel = m.novelty.map { ramp($0, 0.4, 0.85) * ramp(m.distinctPrompts, 30, 150) } ?? 0
         let shape = cbrt(single * long * novel)
@@ -108,7 +109,8 @@ public struct Scorer: Sendable {
             reasons.append(
                 Reason(
                     code: "long_answers",
-                    summary: "answers average \(Int(m.perAnswerCompletion)) tokens, \(format(m.outputRatio))× the prompt; "
+                    summary:
+                        "answers average \(Int(m.perAnswerCompletion)) tokens, \(format(m.outputRatio))× the prompt; "
                         + "\(pct(m.longOutput)) over 600 tokens, \(pct(m.hitMaxTokens)) hit max_tokens",
                     value: long))
         }
@@ -121,7 +123,8 @@ public struct Scorer: Sendable {
                     value: novel))
         }
         if single > 0.3 && relevant {
-            reasons.append(Reason(code: "single_shot", summary: "\(pct(m.singleShot)) single-shot requests", value: single))
+            reasons.append(
+                Reason(code: "single_shot", summary: "\(pct(m.singleShot)) single-shot requests", value: single))
         }
 
         // Elicitation: what a student model wants from its teacher.
@@ -132,24 +135,29 @@ public struct Scorer: Sendable {
         if reasoning > 0.3 {
             reasons.append(
                 Reason(
-                    code: "reasoning_elicitation", summary: "\(pct(m.reasoning)) of requests ask for step-by-step reasoning",
+                    code: "reasoning_elicitation",
+                    summary: "\(pct(m.reasoning)) of requests ask for step-by-step reasoning",
                     value: reasoning))
         }
         if sampling > 0.3 {
             reasons.append(
                 Reason(
                     code: "rejection_sampling",
-                    summary: "\(pct(m.hotMultiSample)) of requests ask n>1 samples at temperature ≥ 0.7", value: sampling))
+                    summary: "\(pct(m.hotMultiSample)) of requests ask n>1 samples at temperature ≥ 0.7",
+                    value: sampling))
         }
         if logprobs > 0.3 {
             reasons.append(
                 Reason(
                     code: "logprob_harvest",
-                    summary: "\(pct(m.highTopLogprobs)) of requests ask top_logprobs ≥ 10 on full answers", value: logprobs))
+                    summary: "\(pct(m.highTopLogprobs)) of requests ask top_logprobs ≥ 10 on full answers",
+                    value: logprobs))
         }
         if capability > 0.3 && relevant {
             reasons.append(
-                Reason(code: "capability_focus", summary: "\(pct(m.capability)) of requests are math or code", value: capability))
+                Reason(
+                    code: "capability_focus", summary: "\(pct(m.capability)) of requests are math or code",
+                    value: capability))
         }
         let elicitation = max(reasoning, sampling, logprobs, 0.6 * capability)
 
@@ -160,7 +168,8 @@ public struct Scorer: Sendable {
             reasons.append(
                 Reason(
                     code: "output_volume",
-                    summary: "completion tokens per day \(compact(m.completionPerDay)), above \(pct(volumeRank)) of accounts",
+                    summary:
+                        "completion tokens per day \(compact(m.completionPerDay)), above \(pct(volumeRank)) of accounts",
                     value: volume))
         }
         let roundTheClock = ramp(Double(m.activeHours), 16, 23)
@@ -177,7 +186,9 @@ public struct Scorer: Sendable {
         let rateLimit = ramp(m.rateLimited, 0.02, 0.15)
         if rateLimit > 0.3 && relevant {
             reasons.append(
-                Reason(code: "rate_limit_riding", summary: "\(pct(m.rateLimited)) of requests hit the rate limit (429)", value: rateLimit))
+                Reason(
+                    code: "rate_limit_riding", summary: "\(pct(m.rateLimited)) of requests hit the rate limit (429)",
+                    value: rateLimit))
         }
 
         let pressure = max(volume, machine, rateLimit)
@@ -193,7 +204,8 @@ public struct Scorer: Sendable {
             reasons.append(
                 Reason(
                     code: "reward_harvest",
-                    summary: "\(pct(m.judge)) of requests grade answers with \(Int(m.perAnswerCompletion))-token critiques, "
+                    summary:
+                        "\(pct(m.judge)) of requests grade answers with \(Int(m.perAnswerCompletion))-token critiques, "
                         + "\(pct(m.novelty ?? 0)) of them new, ~\(Int(m.distinctPrompts)) distinct",
                     value: reward))
             score = max(score, 0.9 * reward)
@@ -208,13 +220,15 @@ public struct Scorer: Sendable {
         if greedyRun > 0.3 && score > 0.2 {
             reasons.append(
                 Reason(
-                    code: "greedy_decoding", summary: "\(pct(m.greedy)) of requests at temperature 0, not round the clock (lowers the score)",
+                    code: "greedy_decoding",
+                    summary: "\(pct(m.greedy)) of requests at temperature 0, not round the clock (lowers the score)",
                     value: greedyRun))
         }
         if application > 0.3 && profile.parent == nil && score > 0.2 {
             reasons.append(
                 Reason(
-                    code: "many_end_users", summary: "serves ~\(Int(m.endUsers)) end users, each scored on its own (lowers the score)",
+                    code: "many_end_users",
+                    summary: "serves ~\(Int(m.endUsers)) end users, each scored on its own (lowers the score)",
                     value: application))
         }
         score *= (1 - 0.3 * greedyRun) * (1 - 0.5 * (profile.parent == nil ? application : 0))
@@ -222,7 +236,8 @@ public struct Scorer: Sendable {
         return Assessment(
             account: profile.id, score: score,
             level: policy.level(
-                for: score, requests: profile.totals[.requests], endUser: profile.parent != nil, activeHours: m.activeHours),
+                for: score, requests: profile.totals[.requests], endUser: profile.parent != nil,
+                activeHours: m.activeHours),
             reasons: reasons)
     }
 
@@ -244,7 +259,8 @@ public struct Scorer: Sendable {
                 guard verdict.level >= .review else { continue }
                 let reason = Reason(
                     code: "cluster",
-                    summary: "one of \(indices.count) linked accounts (\(sharedBy)); together \(verdict.reasons.prefix(3).map(\.code).joined(separator: ", ")), "
+                    summary:
+                        "one of \(indices.count) linked accounts (\(sharedBy)); together \(verdict.reasons.prefix(3).map(\.code).joined(separator: ", ")), "
                         + "\(compact(Double(combined.totals[.requests]))) requests, cluster score \(format(verdict.score))",
                     value: verdict.score)
                 results[i].reasons.insert(reason, at: 0)

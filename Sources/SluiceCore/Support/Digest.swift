@@ -23,7 +23,8 @@ public enum Digest {
         keyBytes.withUnsafeBufferPointer { k in
             messageBytes.withUnsafeBufferPointer { m in
                 output.withUnsafeMutableBufferPointer { o in
-                    _ = HMAC(EVP_sha256(), k.baseAddress, Int32(k.count), m.baseAddress, m.count, o.baseAddress, &length)
+                    _ = HMAC(
+                        EVP_sha256(), k.baseAddress, Int32(k.count), m.baseAddress, m.count, o.baseAddress, &length)
                 }
             }
         }

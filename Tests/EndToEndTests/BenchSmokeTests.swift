@@ -1,0 +1,29 @@
+import Foundation
+import Testing
+
+/// `sluice bench --smoke`: every part of the benchmark runs and reports numbers, so the
+/// benchmark cannot rot between the runs that fill the README's table.
+@Suite(.serialized) struct BenchSmokeTests {
+    @Test(.enabled(if: Products.built)) func smokeRunReportsEveryPart() throws {
+        let work = try temporaryDirectory("sluice-bench-smoke")
+        defer { try? FileManager.default.removeItem(at: work) }
+        var arguments = ["bench", "--smoke", "--json", "--out", work.path]
+        arguments += [
+            "--reference", Products.packageRoot.appendingPathComponent("Benchmarks/reference_ingest.py").path,
+        ]
+        if FileManager.default.fileExists(atPath: Products.sharedData.path) {
+            arguments += ["--corpora", Products.sharedData.path]
+        }
+        let result = try run(Products.sluice, arguments)
+        #expect(result.status == 0, "\(result.stderr)")
+        let report = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]
+        let ingest = report?["ingest"] as? [String: Any]
+        #expect((ingest?["lines"] as? Int ?? 0) > 1000)
+        #expect((ingest?["linesPerSecond"] as? Double ?? 0) > 0)
+        let scoring = report?["scoring"] as? [String: Any]
+        #expect((scoring?["accounts"] as? Int) == 500)
+        let tail = report?["tail"] as? [String: Any]
+        #expect((tail?["linesWritten"] as? Int ?? 0) > 0)
+        #expect(report?["gateway"] != nil)
+    }
+}
