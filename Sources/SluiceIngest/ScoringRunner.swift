@@ -52,7 +52,11 @@ public actor ScoringRunner {
     public func runPass() async -> Int {
         let started = Date()
         do {
-            let profiles = try await store.profiles()
+            // Below every evidence floor an entity can be neither flagged, clustered nor compared.
+            let floor = min(
+                Int(scorer.clustering.minimumRequests), scorer.policy.minimumRequests,
+                scorer.policy.minimumEndUserRequests)
+            let profiles = try await store.profiles(minimumRequests: floor)
             var assessments = scorer.assess(profiles)
             let allowed = try await store.activeAccounts(.allow)
             // Allowlisted accounts keep their score, for the record, but are never flagged.

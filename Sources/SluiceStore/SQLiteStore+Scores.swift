@@ -3,12 +3,15 @@ import GRDB
 import SluiceCore
 
 extension SQLiteStore {
-    /// Every account and end user with its totals and sketch, for a scoring pass.
-    public func profiles() async throws -> [AccountProfile] {
+    /// Every account and end user with at least `minimumRequests` requests, with its totals and
+    /// sketch, for a scoring pass. Entities below every evidence floor need not be decoded.
+    public func profiles(minimumRequests: Int = 0) async throws -> [AccountProfile] {
         try await pool.read { db in
             let columns = Self.bucketColumns.joined(separator: ", ")
             var result: [AccountProfile] = []
-            let cursor = try Row.fetchCursor(db, sql: "SELECT id, parent, sketch, \(columns) FROM accounts")
+            let cursor = try Row.fetchCursor(
+                db, sql: "SELECT id, parent, sketch, \(columns) FROM accounts WHERE requests >= ?",
+                arguments: [minimumRequests])
             while let row = try cursor.next() {
                 var counters = Counters()
                 for i in 0..<Counter.allCases.count { counters.values[i] = row[3 + i] }
@@ -28,8 +31,7 @@ extension SQLiteStore {
             for row in try Row.fetchAll(db, sql: "SELECT account, score, level, first_flagged_at FROM scores") {
                 previous[row[0]] = (row[1], row[2], row[3])
             }
-            var requests: [String: Int64] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT id, requests FROM accounts") { requests[row[0]] = row[1] }
+            let requestsOf = try db.cachedStatement(sql: "SELECT requests FROM accounts WHERE id = ?")
             let upsert = try db.cachedStatement(
                 sql: """
                     INSERT INTO scores(account, score, level, reasons, cluster, scored_at, first_flagged_at, requests_at_flag)
@@ -55,9 +57,10 @@ extension SQLiteStore {
                 let isFlagged = a.level >= .review
                 if isFlagged { flagged += 1 }
                 let newlyFlagged = isFlagged && old?.firstFlagged == nil
+                let requestsAtFlag = newlyFlagged ? try Int64.fetchOne(requestsOf, arguments: [a.account]) : nil
                 try upsert.execute(arguments: [
                     a.account, a.score, a.level.rawValue, reasons, a.cluster, eventTime,
-                    newlyFlagged ? eventTime : nil, newlyFlagged ? requests[a.account] : nil,
+                    newlyFlagged ? eventTime : nil, requestsAtFlag,
                 ])
                 if old == nil || old!.level != a.level.rawValue || abs(old!.score - a.score) >= 0.05 {
                     try history.execute(arguments: [a.account, eventTime, a.score, a.level.rawValue])

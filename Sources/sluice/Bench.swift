@@ -303,7 +303,8 @@ enum ScoringBench {
         return try JSONDecoder().decode(ScoringResult.self, from: Data(output.utf8))
     }
 
-    /// Stores `accounts` accounts of a few requests each through the normal commit, then times one scoring pass.
+    /// Stores `accounts` accounts of 20 requests each (the evidence floor below which a pass skips
+    /// an account) through the normal commit, then times one scoring pass over all of them.
     static func run(accounts: Int, folder: String) async throws -> ScoringResult {
         let path = URL(fileURLWithPath: folder).appendingPathComponent("scoring-\(UUID().uuidString).db").path
         defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
@@ -311,9 +312,9 @@ enum ScoringBench {
         let start = 1_793_491_200.0
         var items: [(RequestRecord, RequestFeatures)] = []
         for account in 0..<accounts {
-            for request in 0..<3 {
+            for request in 0..<20 {
                 var record = RequestRecord(
-                    time: start + Double(account % 86_400) + Double(request) * 3600, account: "acct-\(account)",
+                    time: start + Double(account % 86_400) + Double(request) * 1800, account: "acct-\(account)",
                     apiKeyID: "key-\(account)", ip: "198.51.\(account % 256).\(request)", userAgent: "bench/1",
                     model: "gpt-bench", promptTokens: 100 + account % 900, completionTokens: 50 + (account * 7) % 2000,
                     temperature: account % 3 == 0 ? 0 : 0.7, maxTokens: 1000, n: 1 + account % 2)
@@ -322,7 +323,7 @@ enum ScoringBench {
                 ]
                 items.append((record, RequestFeatures(record)))
             }
-            if items.count >= 6000 {
+            if items.count >= 20000 {
                 _ = try await store.commit(items, progress: IngestProgress(source: "bench"))
                 items.removeAll(keepingCapacity: true)
             }

@@ -11,7 +11,8 @@ public struct Clustering: Sendable {
     public var minimumMembers = 3
     /// A value shared by more accounts than this is too common to be evidence.
     public var maximumSharing = 400
-    public var linkThreshold = 1.0
+    /// Weighted evidence of two kinds plus schedule similarity needed for a link.
+    public var linkThreshold = 0.9
 
     public init() {}
 
@@ -29,63 +30,31 @@ public struct Clustering: Sendable {
     }
 
     /// Cluster id per linked account (accounts in no cluster are absent).
+    ///
+    /// Linear in the number of accounts: accounts are grouped by each shared value, and inside a
+    /// group by each value of another kind, so two kinds of shared evidence are found without
+    /// enumerating pairs (a hydra of thousands on one network stays cheap).
     public func clusters(_ profiles: [AccountProfile]) -> [String: String] {
         let members = profiles.indices.filter {
             profiles[$0].parent == nil && profiles[$0].totals[.requests] >= minimumRequests
         }
         guard members.count >= minimumMembers else { return [:] }
 
-        // Inverted index: (kind, value) → accounts holding it.
-        var index: [Int: [UInt64: [Int]]] = [:]
-        func add(_ kind: Evidence, _ value: UInt64, _ account: Int) {
-            index[kind.rawValue, default: [:]][value, default: []].append(account)
-        }
+        // Each account's evidence: a few values of each kind.
+        var evidence: [Int: [(kind: Evidence, value: UInt64)]] = [:]
         for i in members {
-            let sketch = profiles[i].sketch
-            for value in sketch.networks.members { add(.network, value, i) }
-            for value in sketch.userAgents.members { add(.userAgent, value, i) }
-            // Identical system prompts by exact SimHash; near-identical ones are matched below.
-            for entry in sketch.systemPrompts.entries where entry.count * 10 >= profiles[i].totals[.requests] {
-                add(.systemPrompt, entry.key, i)
-            }
-            for entry in sketch.templates.entries
-            where entry.count >= 3 && entry.count * 20 >= profiles[i].totals[.requests] {
-                add(.template, entry.key, i)
-            }
+            evidence[i] = Self.values(of: profiles[i])
         }
-
-        // Pairwise evidence from every shared value, rarer values weighing more.
-        struct Pair: Hashable {
-            let a: Int
-            let b: Int
+        // Holders of each value, for rarity and grouping.
+        struct Key: Hashable {
+            let kind: Int
+            let value: UInt64
         }
-        var evidence: [Pair: (score: Double, kinds: UInt8)] = [:]
-        for kind in Evidence.allCases {
-            for (_, holders) in index[kind.rawValue] ?? [:] where holders.count >= 2 && holders.count <= maximumSharing
-            {
-                let rarity = 1.0 / (1.0 + log2(Double(holders.count)) / 8)
-                for x in 0..<holders.count {
-                    for y in (x + 1)..<holders.count {
-                        let pair = Pair(a: min(holders[x], holders[y]), b: max(holders[x], holders[y]))
-                        var current = evidence[pair] ?? (0, 0)
-                        if current.kinds & (1 << UInt8(kind.rawValue)) == 0 {
-                            current.score += kind.weight * rarity
-                            current.kinds |= 1 << UInt8(kind.rawValue)
-                        }
-                        evidence[pair] = current
-                    }
-                }
-            }
+        var holders: [Key: [Int]] = [:]
+        for (i, list) in evidence {
+            for item in list { holders[Key(kind: item.kind.rawValue, value: item.value), default: []].append(i) }
         }
-
-        // Paraphrased system prompts differ in a few SimHash bits only: among pairs that already
-        // share something, near-identical system prompts count as shared.
-        let systemBit = UInt8(1 << Evidence.systemPrompt.rawValue)
-        for (pair, found) in evidence where found.kinds & systemBit == 0 {
-            if Self.nearDuplicateSystemPrompts(profiles[pair.a].sketch, profiles[pair.b].sketch) {
-                evidence[pair] = (found.score + 0.8 * Evidence.systemPrompt.weight, found.kinds | systemBit)
-            }
-        }
+        func rarity(_ count: Int) -> Double { 1.0 / (1.0 + log2(Double(count)) / 8) }
 
         var parent = Array(0..<profiles.count)
         func find(_ x: Int) -> Int {
@@ -96,13 +65,32 @@ public struct Clustering: Sendable {
             }
             return x
         }
-        for (pair, found) in evidence where found.kinds.nonzeroBitCount >= 2 {
-            // Working the same hours is the last piece of evidence, not a link by itself.
-            let schedule = Self.scheduleSimilarity(profiles[pair.a].sketch, profiles[pair.b].sketch)
-            if found.score + 0.3 * schedule >= linkThreshold {
-                let ra = find(pair.a)
-                let rb = find(pair.b)
-                if ra != rb { parent[max(ra, rb)] = min(ra, rb) }
+        for (key, group) in holders where group.count >= 2 && group.count <= maximumSharing {
+            guard let kind = Evidence(rawValue: key.kind) else { continue }
+            let first = kind.weight * rarity(group.count)
+            // Inside the group, accounts that also share a value of a later kind.
+            var subgroups: [Key: [Int]] = [:]
+            for i in group {
+                for item in evidence[i] ?? [] where item.kind.rawValue > key.kind {
+                    subgroups[Key(kind: item.kind.rawValue, value: item.value), default: []].append(i)
+                }
+            }
+            for (subkey, linked) in subgroups where linked.count >= 2 {
+                guard let second = Evidence(rawValue: subkey.kind),
+                    let count = holders[subkey]?.count, count <= maximumSharing
+                else { continue }
+                let weight = first + second.weight * rarity(count)
+                // Working the same hours is the last piece of evidence, not a link by itself.
+                let schedule = Self.meanSchedule(linked.map { profiles[$0].sketch })
+                let anchor = linked[0]
+                for i in linked {
+                    let similarity = Self.similarity(profiles[i].sketch.hourOfDay, schedule)
+                    if weight + 0.3 * similarity >= linkThreshold {
+                        let ra = find(i)
+                        let rb = find(anchor)
+                        if ra != rb { parent[max(ra, rb)] = min(ra, rb) }
+                    }
+                }
             }
         }
 
@@ -117,27 +105,49 @@ public struct Clustering: Sendable {
         return result
     }
 
-    /// Whether two accounts' main system prompts are within `maximumDistance` SimHash bits.
-    static func nearDuplicateSystemPrompts(_ a: AccountSketch, _ b: AccountSketch, maximumDistance: Int = 16) -> Bool {
-        for x in a.systemPrompts.entries {
-            for y in b.systemPrompts.entries where TextSketch.distance(x.key, y.key) <= maximumDistance {
-                return true
+    /// The evidence values of one account: its networks and user agents (the first few), its main
+    /// system prompts — exactly, and by four 16-bit bands of the SimHash so that paraphrases that
+    /// differ in a few bits still meet — and its main templates.
+    static func values(of profile: AccountProfile) -> [(kind: Evidence, value: UInt64)] {
+        let sketch = profile.sketch
+        let requests = profile.totals[.requests]
+        var result: [(kind: Evidence, value: UInt64)] = []
+        for value in sketch.networks.members.prefix(8) { result.append((.network, value)) }
+        for value in sketch.userAgents.members.prefix(4) { result.append((.userAgent, value)) }
+        for entry in sketch.systemPrompts.entries where entry.count * 10 >= requests {
+            result.append((.systemPrompt, entry.key))
+            for band in 0..<4 {
+                let bits = (entry.key >> UInt64(band * 16)) & 0xFFFF
+                result.append((.systemPrompt, TextSketch.mix(0x5b5 ^ UInt64(band + 1) << 20 ^ bits)))
             }
         }
-        return false
+        for entry in sketch.templates.entries where entry.count >= 3 && entry.count * 20 >= requests {
+            result.append((.template, entry.key))
+        }
+        // One value once per kind: a prompt's bands may coincide with nothing, but never twice.
+        var seen = Set<UInt64>()
+        return result.filter { seen.insert(TextSketch.mix($0.value ^ UInt64($0.kind.rawValue))).inserted }
     }
 
-    /// Cosine similarity of hour-of-day profiles, in [0, 1].
-    static func scheduleSimilarity(_ a: AccountSketch, _ b: AccountSketch) -> Double {
+    static func meanSchedule(_ sketches: [AccountSketch]) -> [Double] {
+        var mean = [Double](repeating: 0, count: 24)
+        for sketch in sketches {
+            let total = Double(max(sketch.hourOfDay.reduce(0, +), 1))
+            for h in 0..<24 { mean[h] += Double(sketch.hourOfDay[h]) / total }
+        }
+        return mean
+    }
+
+    /// Cosine similarity of an hour-of-day profile with a reference profile, in [0, 1].
+    static func similarity(_ hours: [Int64], _ reference: [Double]) -> Double {
         var dot = 0.0
         var na = 0.0
         var nb = 0.0
         for h in 0..<24 {
-            let x = Double(a.hourOfDay[h])
-            let y = Double(b.hourOfDay[h])
-            dot += x * y
+            let x = Double(hours[h])
+            dot += x * reference[h]
             na += x * x
-            nb += y * y
+            nb += reference[h] * reference[h]
         }
         guard na > 0, nb > 0 else { return 0 }
         return dot / (na.squareRoot() * nb.squareRoot())
