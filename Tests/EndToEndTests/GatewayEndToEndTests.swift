@@ -123,7 +123,7 @@ struct GatewayEndToEndTests {
         func through(_ key: String, _ extra: [String: String] = [:]) async throws -> HTTPAnswer {
             try await http(front, headers: ["Authorization": "Bearer \(key)"].merging(extra) { $1 })
         }
-        let up = try await eventually(10) { ((try? await through(customerKey))?.status) == 200 }
+        let up = try await eventually(30) { ((try? await through(customerKey))?.status) == 200 }
         #expect(up, "nginx did not come up: \(nginx.errorLog)")
         let first = try await through(customerKey)
         #expect(first.text == "upstream ok\n")

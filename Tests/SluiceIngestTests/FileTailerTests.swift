@@ -394,7 +394,8 @@ final class TestClock: Sendable {
         while tailer.polls.load(ordering: .relaxed) < 2 && Date() < deadline {
             try await Task.sleep(for: .milliseconds(20))
         }
-        try await Task.sleep(for: .milliseconds(100))
+        // Slack for poll 2 to finish on a loaded machine before the new file appears.
+        try await Task.sleep(for: .seconds(1))
         try f.append("later.jsonl", line("b", 1))
         let start = Date()
         while Date().timeIntervalSince(start) < seconds {
