@@ -114,17 +114,33 @@ struct GatewayEndToEndTests {
         \(TestTokens.yaml)
         """.write(to: config, atomically: true, encoding: .utf8)
         let sluice = try RunningServer(config: config, directory: directory)
-        let nginx = try RunningNginx(sluicePort: sluice.port, gatewayToken: TestTokens.gateway)
-        defer {
-            nginx.stop()
-            _ = sluice.stop()
-        }
-        let front = "http://127.0.0.1:\(nginx.port)/v1/chat/completions"
+        defer { _ = sluice.stop() }
+        // On a busy machine another process can take a port between choosing it and nginx binding
+        // it: start nginx again on fresh ports rather than fail on the race.
+        var nginx = try RunningNginx(sluicePort: sluice.port, gatewayToken: TestTokens.gateway)
+        defer { nginx.stop() }
+        var front: String { "http://127.0.0.1:\(nginx.port)/v1/chat/completions" }
         func through(_ key: String, _ extra: [String: String] = [:]) async throws -> HTTPAnswer {
             try await http(front, headers: ["Authorization": "Bearer \(key)"].merging(extra) { $1 })
         }
-        let up = try await eventually(30) { ((try? await through(customerKey))?.status) == 200 }
-        #expect(up, "nginx did not come up: \(nginx.errorLog)")
+        var lastAnswer = "no answer yet"
+        var up = false
+        for attempt in 1...3 {
+            up = try await eventually(15) {
+                do {
+                    let answer = try await through(customerKey)
+                    lastAnswer = "status \(answer.status): \(answer.text.prefix(200))"
+                    return answer.status == 200
+                } catch {
+                    lastAnswer = "\(error)"
+                    return false
+                }
+            }
+            if up || attempt == 3 { break }
+            nginx.stop()
+            nginx = try RunningNginx(sluicePort: sluice.port, gatewayToken: TestTokens.gateway)
+        }
+        #expect(up, "nginx did not come up (last answer: \(lastAnswer); nginx running: \(nginx.process.isRunning)): \(nginx.errorLog)")
         let first = try await through(customerKey)
         #expect(first.text == "upstream ok\n")
         #expect(try await through(harvesterKey).status == 200)
