@@ -14,6 +14,23 @@ func encodeBody(_ value: some Encodable) throws -> Data {
     try JSONEncoder.sluice.encode(value)
 }
 
+extension ClientOptions {
+    /// Sends one decision change and prints the decision it made or revoked.
+    func change(_ method: String, _ path: String, _ body: some Encodable) async throws {
+        let data = try await client.send(method, path, body: try encodeBody(body))
+        if json { return printJSON(data) }
+        print(TextTable.decisions([try JSONDecoder.sluice.decode(Decision.self, from: data)]))
+    }
+
+    /// Prints a list of decisions, or `empty` when there is none.
+    func listDecisions(_ path: String, empty: String) async throws {
+        let data = try await client.get(path)
+        if json { return printJSON(data) }
+        let list = try JSONDecoder.sluice.decode(DecisionList.self, from: data)
+        print(list.decisions.isEmpty ? empty : TextTable.decisions(list.decisions))
+    }
+}
+
 struct Block: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Block an account: the gateway check answers 403 for it.",
@@ -31,10 +48,7 @@ struct Block: AsyncParsableCommand {
 
     func run() async throws {
         try await reportingFailures {
-            let body = try encodeBody(DecisionRequest(account: id, reason: reason, duration: duration))
-            let data = try await options.client.send("POST", "/v1/blocks", body: body)
-            if options.json { return printJSON(data) }
-            print(TextTable.decisions([try JSONDecoder.sluice.decode(Decision.self, from: data)]))
+            try await options.change("POST", "/v1/blocks", DecisionRequest(account: id, reason: reason, duration: duration))
         }
     }
 }
@@ -47,10 +61,7 @@ struct Unblock: AsyncParsableCommand {
 
     func run() async throws {
         try await reportingFailures {
-            let body = try encodeBody(RevokeRequest(reason: reason))
-            let data = try await options.client.send("DELETE", "/v1/blocks/\(pathSegment(id))", body: body)
-            if options.json { return printJSON(data) }
-            print(TextTable.decisions([try JSONDecoder.sluice.decode(Decision.self, from: data)]))
+            try await options.change("DELETE", "/v1/blocks/\(pathSegment(id))", RevokeRequest(reason: reason))
         }
     }
 }
@@ -61,10 +72,7 @@ struct Blocks: AsyncParsableCommand {
 
     func run() async throws {
         try await reportingFailures {
-            let data = try await options.client.get("/v1/blocks")
-            if options.json { return printJSON(data) }
-            let list = try JSONDecoder.sluice.decode(DecisionList.self, from: data)
-            print(list.decisions.isEmpty ? "no blocks" : TextTable.decisions(list.decisions))
+            try await options.listDecisions("/v1/blocks", empty: "no blocks")
         }
     }
 }
@@ -85,10 +93,7 @@ struct Allow: AsyncParsableCommand {
 
     func run() async throws {
         try await reportingFailures {
-            let body = try encodeBody(DecisionRequest(account: id, reason: reason, duration: duration))
-            let data = try await options.client.send("POST", "/v1/allowlist", body: body)
-            if options.json { return printJSON(data) }
-            print(TextTable.decisions([try JSONDecoder.sluice.decode(Decision.self, from: data)]))
+            try await options.change("POST", "/v1/allowlist", DecisionRequest(account: id, reason: reason, duration: duration))
         }
     }
 }
@@ -102,10 +107,7 @@ struct Disallow: AsyncParsableCommand {
 
     func run() async throws {
         try await reportingFailures {
-            let body = try encodeBody(RevokeRequest(reason: reason))
-            let data = try await options.client.send("DELETE", "/v1/allowlist/\(pathSegment(id))", body: body)
-            if options.json { return printJSON(data) }
-            print(TextTable.decisions([try JSONDecoder.sluice.decode(Decision.self, from: data)]))
+            try await options.change("DELETE", "/v1/allowlist/\(pathSegment(id))", RevokeRequest(reason: reason))
         }
     }
 }
@@ -116,10 +118,7 @@ struct Allowlist: AsyncParsableCommand {
 
     func run() async throws {
         try await reportingFailures {
-            let data = try await options.client.get("/v1/allowlist")
-            if options.json { return printJSON(data) }
-            let list = try JSONDecoder.sluice.decode(DecisionList.self, from: data)
-            print(list.decisions.isEmpty ? "no allowlisted accounts" : TextTable.decisions(list.decisions))
+            try await options.listDecisions("/v1/allowlist", empty: "no allowlisted accounts")
         }
     }
 }
