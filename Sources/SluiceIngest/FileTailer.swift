@@ -83,7 +83,22 @@ public final class FileTailer: @unchecked Sendable {
         /// The bytes after `offset` hold no newline: an unterminated last line.
         var tailIsPartial = false
         var waitingNoted = false
+        /// Where the batch in flight (read, not yet committed) ends, and the fingerprint then.
+        var uncommitted: (offset: Int64, fingerprint: String)?
+        /// Where the next batch starts: after the batch in flight, if any.
+        var readOffset: Int64 { uncommitted?.offset ?? offset }
     }
+
+    /// The batch the store is committing while the next one is read and analysed, so that
+    /// parsing (on every core) and writing overlap. Only once it is committed does its file's
+    /// offset move; a failed commit sends every file back to its committed offset.
+    struct InFlight {
+        var identity: String
+        var commit: Task<CommitOutcome, any Error>
+        var checkpoint: Checkpoint
+        var latestEventTime: Double
+    }
+    var inFlight: InFlight?
 
     /// - Parameters:
     ///   - source: the configured source: name, path or glob, format, account fields, `start_at`.
@@ -144,15 +159,22 @@ public final class FileTailer: @unchecked Sendable {
         // Rotated files first (`app.jsonl.1` sorts after `app.jsonl`), so a rotated file's last
         // lines go in before its successor's first ones.
         let order = files.keys.filter { files[$0]!.state == .reading }.sorted { files[$0]!.path > files[$1]!.path }
-        rounds: for _ in 0..<roundsPerPoll {
-            var progressed = false
-            for identity in order {
-                if Task.isShuttingDownGracefully || Task.isCancelled { break rounds }
-                let lines = try await step(identity, onBatch: onBatch)
-                if lines > 0 { progressed = true }
-                consumed += lines
+        do {
+            rounds: for _ in 0..<roundsPerPoll {
+                var progressed = false
+                for identity in order {
+                    if Task.isShuttingDownGracefully || Task.isCancelled { break rounds }
+                    let lines = try await step(identity, onBatch: onBatch)
+                    if lines > 0 { progressed = true }
+                    consumed += lines
+                }
+                if !progressed { break }
             }
-            if !progressed { break }
+            try await settle(onBatch: onBatch)
+        } catch {
+            // A batch in flight may have been committed: its offset must move all the same.
+            try? await settle(onBatch: onBatch)
+            throw error
         }
         consumed += try await finish(now: clock())
         publish()
@@ -313,57 +335,87 @@ public final class FileTailer: @unchecked Sendable {
 
     // MARK: - Reading
 
-    /// Reads and commits one batch of a file. Returns the lines consumed.
+    /// Reads one batch of a file and hands it to the store; the previous batch's commit is
+    /// awaited only after this one is read. Returns the lines consumed.
     func step(_ identity: String, onBatch: (Double) async -> Void) async throws -> Int {
         guard var file = files[identity], file.state == .reading else { return 0 }
-        defer { files[identity] = file }
-        guard file.offset < file.size else {
+        let start = file.readOffset
+        guard start < file.size else {
             file.tailIsPartial = false
             file.caughtUpAt = clock()
+            files[identity] = file
             return 0
         }
         // Truncated since `refresh`: the next poll sees it and starts over.
-        if !file.fingerprint.isEmpty && !Self.matches(file.fingerprint, descriptor: file.descriptor, size: file.size) {
-            return 0
-        }
+        let known = file.uncommitted?.fingerprint ?? file.fingerprint
+        if !known.isEmpty && !Self.matches(known, descriptor: file.descriptor, size: file.size) { return 0 }
         let before = Self.fingerprint(descriptor: file.descriptor, size: file.size)
-        let batch = try readBatch(&file)
+        let batch = try readBatch(file, from: start)
         guard batch.advanced > 0 else {
             file.tailIsPartial = true
             file.caughtUpAt = clock()
+            files[identity] = file
             return 0
         }
-        return try await commit(batch, to: &file, readFrom: before, onBatch: onBatch) ? batch.lines : 0
+        try await settle(onBatch: onBatch)
+        return launch(batch, identity, from: start, readFrom: before) ? batch.lines : 0
     }
 
-    /// Commits a batch read from a file whose first bytes were `before`. A file truncated and
-    /// rewritten while the batch was read gave bytes of its new content: such a batch is dropped
-    /// (false), and the next poll reads the file again from its start.
-    func commit(
-        _ batch: Batch, to file: inout TailedFile, readFrom before: String, onBatch: (Double) async -> Void
-    ) async throws -> Bool {
-        var progress = batch.progress
-        let offset = file.offset + batch.advanced
+    /// Starts committing a batch read from `start` of a file whose first bytes were `before`. A
+    /// file truncated and rewritten while the batch was read gave bytes of its new content: such
+    /// a batch is dropped (false), and the next poll reads the file again from its start.
+    func launch(_ batch: Batch, _ identity: String, from start: Int64, readFrom before: String) -> Bool {
+        guard var file = files[identity] else { return false }
+        let offset = start + batch.advanced
         let fingerprint = Self.fingerprint(descriptor: file.descriptor, size: max(file.size, offset))
         // Checked after the new fingerprint is taken, so that it too is of the content read.
         guard Self.matches(before, descriptor: file.descriptor, size: file.size) else {
             logger.notice("\(file.path) changed while it was read; reading it again")
             return false
         }
-        progress.checkpoint = Checkpoint(
+        var progress = batch.progress
+        let checkpoint = Checkpoint(
             identity: file.identity, source: source.name, path: file.path, fingerprint: fingerprint, offset: offset)
-        _ = try await store.commit(batch.items, progress: progress)
-        // Only a committed batch moves the offset: a failed commit is read and tried again.
-        file.offset = offset
-        file.fingerprint = fingerprint
+        progress.checkpoint = checkpoint
+        let (store, items) = (self.store, batch.items)
+        inFlight = InFlight(
+            identity: identity, commit: Task { try await store.commit(items, progress: progress) },
+            checkpoint: checkpoint, latestEventTime: batch.latestEventTime)
+        file.uncommitted = (offset, fingerprint)
+        files[identity] = file
+        return true
+    }
+
+    /// Waits for the batch in flight, then moves its file's offset: only a committed batch does.
+    func settle(onBatch: (Double) async -> Void) async throws {
+        guard let batch = inFlight else { return }
+        inFlight = nil
+        do {
+            _ = try await batch.commit.value
+        } catch {
+            // Whatever was read ahead is read again from the committed offsets.
+            for identity in files.keys { files[identity]!.uncommitted = nil }
+            throw error
+        }
+        checkpoints[batch.identity] = batch.checkpoint
+        guard var file = files[batch.identity] else { return }
+        file.offset = batch.checkpoint.offset
+        file.fingerprint = batch.checkpoint.fingerprint
+        if file.uncommitted?.offset == file.offset { file.uncommitted = nil }
         if file.head.count < Self.fingerprintLength {
             file.head = Self.head(descriptor: file.descriptor, size: file.size)
         }
-        checkpoints[file.identity] = progress.checkpoint
-        if batch.latestEventTime > 0 {
-            file.lastEventTime = max(file.lastEventTime, batch.latestEventTime)
-            await onBatch(batch.latestEventTime)
-        }
+        if batch.latestEventTime > 0 { file.lastEventTime = max(file.lastEventTime, batch.latestEventTime) }
+        files[batch.identity] = file
+        if batch.latestEventTime > 0 { await onBatch(batch.latestEventTime) }
+    }
+
+    /// Commits a batch at once (the last line of a rotated file, outside the rounds).
+    func commit(_ batch: Batch, to file: inout TailedFile, readFrom before: String) async throws -> Bool {
+        files[file.identity] = file
+        guard launch(batch, file.identity, from: file.offset, readFrom: before) else { return false }
+        try await settle(onBatch: { _ in })
+        file = files[file.identity]!
         return true
     }
 
@@ -395,7 +447,7 @@ public final class FileTailer: @unchecked Sendable {
             }
             batch.advanced = length
             logger.notice("\(file.path) was rotated with an unterminated last line; reading it as a line")
-            guard try await commit(batch, to: &file, readFrom: before, onBatch: { _ in }) else { continue }
+            guard try await commit(batch, to: &file, readFrom: before) else { continue }
             file.tailIsPartial = false
             files[identity] = file
             consumed += batch.lines
@@ -434,52 +486,54 @@ public final class FileTailer: @unchecked Sendable {
     }
 
     static let chunkBytes = 1 << 20
+    /// A batch stops growing at this many bytes, whatever its line count, to bound memory.
+    static let batchBytes = 16 << 20
 
-    func readBatch(_ file: inout TailedFile) throws -> Batch {
+    /// Reads up to `batchLines` complete lines from `start` and analyses them all at once, on
+    /// every core. A line over the limit is skipped as a batch of its own.
+    func readBatch(_ file: TailedFile, from start: Int64) throws -> Batch {
         var batch = Batch(progress: IngestProgress(source: source.name))
-        var position = file.offset
-        var buffer = [UInt8](repeating: 0, count: Self.chunkBytes)
-        while batch.lines < batchLines && position < file.size {
-            let wanted = Int(min(Int64(buffer.count), file.size - position))
-            let got = buffer.withUnsafeMutableBytes { pread(file.descriptor, $0.baseAddress, wanted, off_t(position)) }
+        var bytes: [UInt8] = []
+        var lines: [Range<Int>] = []
+        var lineStart = 0
+        while lines.count < batchLines && (lines.isEmpty || bytes.count < Self.batchBytes) {
+            let remaining = file.size - start - Int64(bytes.count)
+            guard remaining > 0 else { break }
+            let wanted = Int(min(Int64(Self.chunkBytes), remaining))
+            let end = bytes.count
+            bytes.append(contentsOf: repeatElement(0, count: wanted))
+            let got = bytes.withUnsafeMutableBytes {
+                pread(file.descriptor, $0.baseAddress! + end, wanted, off_t(start + Int64(end)))
+            }
+            bytes.removeLast(wanted - max(got, 0))
             guard got > 0 else { break }
-            var consumedInChunk = 0
-            let complete = buffer.withUnsafeBufferPointer { chunk -> Bool in
-                var start = 0
-                var lines: [Range<Int>] = []
-                while start < got, batch.lines + lines.count < batchLines {
-                    guard let newline = Self.indexOfNewline(chunk, from: start, to: got) else { break }
-                    lines.append(start..<newline)
-                    start = newline + 1
+            bytes.withUnsafeBufferPointer { chunk in
+                var from = max(end, lineStart)
+                while lines.count < batchLines, let newline = Self.indexOfNewline(chunk, from: from, to: chunk.count) {
+                    lines.append(lineStart..<newline)
+                    lineStart = newline + 1
+                    from = lineStart
                 }
-                for (line, analyzed) in zip(lines, AnalyzedLine.analyze(lines, of: chunk, parser: parser)) {
-                    handle(analyzed, at: position + Int64(line.lowerBound), path: file.path, into: &batch)
-                }
-                consumedInChunk = start
-                return start > 0
             }
-            if !complete {
-                // No newline in a whole chunk: a line over the limit, or a partial last line.
-                if got == buffer.count && got > parser.maximumLineBytes {
-                    guard let end = skipLongLine(file, from: position) else { break }
-                    batch.lines += 1
-                    batch.progress.bad[.tooLong, default: 0] += 1
-                    record(
-                        .tooLong, "line of \(end - position) bytes exceeds \(parser.maximumLineBytes)", at: position,
-                        path: file.path, in: &batch)
-                    batch.advanced += end + 1 - position
-                    position = end + 1
-                    continue
-                }
-                if got == buffer.count {
-                    buffer = [UInt8](repeating: 0, count: buffer.count * 2)
-                    continue
-                }
-                break
-            }
-            position += Int64(consumedInChunk)
-            batch.advanced += Int64(consumedInChunk)
+            // A line over the limit: the lines before it make this batch, the line itself the next.
+            if bytes.count - lineStart > parser.maximumLineBytes { break }
         }
+        if lines.isEmpty && bytes.count > parser.maximumLineBytes {
+            guard let end = skipLongLine(file, from: start) else { return batch }
+            batch.lines = 1
+            batch.progress.bad[.tooLong, default: 0] += 1
+            record(
+                .tooLong, "line of \(end - start) bytes exceeds \(parser.maximumLineBytes)", at: start,
+                path: file.path, in: &batch)
+            batch.advanced = end + 1 - start
+            return batch
+        }
+        bytes.withUnsafeBufferPointer { chunk in
+            for (line, analyzed) in zip(lines, AnalyzedLine.analyze(lines, of: chunk, parser: parser)) {
+                handle(analyzed, at: start + Int64(line.lowerBound), path: file.path, into: &batch)
+            }
+        }
+        batch.advanced = Int64(lineStart)
         return batch
     }
 

@@ -13,7 +13,11 @@ enum AnalyzedLine: Sendable {
 
     init(_ line: UnsafeBufferPointer<UInt8>, parser: LogParser) {
         switch parser.parse(line: line) {
-        case .record(let record): self = .record(record, RequestFeatures(record))
+        case .record(var record):
+            let features = RequestFeatures(record)
+            // The text is reduced to features: the batch need not hold it until it is committed.
+            record.messages = []
+            self = .record(record, features)
         case .skipped: self = .skipped
         case .bad(let reason, let detail): self = .bad(reason, detail)
         }

@@ -27,23 +27,31 @@ func harvester(
     spacing: Double = 40
 ) -> AccountProfile {
     var b = ProfileBuilder(id)
-    for i in 0..<requests {
-        b.add(
-            RequestRecord(
-                time: day0 + Double(i) * spacing, account: id, ip: ip, userAgent: agent, promptTokens: 60,
-                completionTokens: 900 + (i % 7) * 50, temperature: 0.9, maxTokens: 1024,
-                messages: [
-                    ChatMessage(
-                        role: "system",
-                        text: "You are an expert tutor. Think step by step and show your full reasoning."),
-                    ChatMessage(
-                        role: "user",
-                        text:
-                            "Problem \(i + offset): a train leaves station \(i + offset) at \(i % 12) o'clock; how far has it gone?"
-                    ),
-                ]))
+    for record in harvesterRecords(id, requests: requests, ip: ip, agent: agent, offset: offset, spacing: spacing) {
+        b.add(record)
     }
     return b.profile
+}
+
+func harvesterRecords(
+    _ id: String, requests: Int, ip: String = "198.51.100.7", agent: String = "python-httpx/0.27", offset: Int = 0,
+    spacing: Double = 40
+) -> [RequestRecord] {
+    (0..<requests).map { i in
+        RequestRecord(
+            time: day0 + Double(i) * spacing, account: id, ip: ip, userAgent: agent, promptTokens: 60,
+            completionTokens: 900 + (i % 7) * 50, temperature: 0.9, maxTokens: 1024,
+            messages: [
+                ChatMessage(
+                    role: "system",
+                    text: "You are an expert tutor. Think step by step and show your full reasoning."),
+                ChatMessage(
+                    role: "user",
+                    text:
+                        "Problem \(i + offset): a train leaves station \(i + offset) at \(i % 12) o'clock; how far has it gone?"
+                ),
+            ])
+    }
 }
 
 /// An evaluation harness: the same few-shot benchmark prompts, temperature 0, run on several days.
@@ -208,6 +216,49 @@ func chatUser(_ id: String, conversations: Int) -> AccountProfile {
         let account = try #require(results.first { $0.account == "reseller" })
         #expect(account.level >= .review)
         #expect(account.reasons.first?.code == "end_user")
+    }
+
+    @Test func anAccountInheritsItsHarvestingKey() throws {
+        // A team with six keys: five people chatting, one key harvesting. The team as a whole
+        // looks like chat; the key, scored on its own traffic, does not.
+        var aggregate = BatchAggregate()
+        func add(_ record: RequestRecord) {
+            aggregate.add(record, features: RequestFeatures(record)) { _ in nil }
+        }
+        for c in 0..<400 {
+            var messages: [ChatMessage] = []
+            for turn in 0..<4 {
+                messages.append(ChatMessage(role: "user", text: "conversation \(c) question \(turn) about my garden"))
+                add(
+                    RequestRecord(
+                        time: day0 + Double(c) * 200 + Double(turn) * 30, account: "team", apiKeyID: "k\(c % 5)",
+                        promptTokens: 40 + turn * 300, completionTokens: 250, messages: messages))
+                messages.append(ChatMessage(role: "assistant", text: "an answer"))
+            }
+        }
+        for record in harvesterRecords("team", requests: 400) {
+            var record = record
+            record.apiKeyID = "k-harvest"
+            add(record)
+        }
+        var totals: [String: Counters] = [:]
+        for (key, counters) in aggregate.buckets { totals[key.entity, default: Counters()] += counters }
+        let profiles = aggregate.sketches.keys.sorted().map {
+            AccountProfile(id: $0, parent: aggregate.parents[$0], totals: totals[$0]!, sketch: aggregate.sketches[$0]!)
+        }
+        let keyEntity = BatchAggregate.keyEntity(account: "team", key: "k-harvest")
+        #expect(profiles.first { $0.id == keyEntity }?.kind == .apiKey)
+        #expect(profiles.filter { $0.kind == .apiKey }.count == 6)
+
+        let alone = Scorer().assess(profiles.filter { $0.parent == nil })
+        #expect(try #require(alone.first).level < .review)
+        let results = Scorer().assess(profiles)
+        #expect(try #require(results.first { $0.account == keyEntity }).level >= .review)
+        #expect(results.filter { $0.account.hasPrefix("team::key:k") && $0.level >= .review }.count == 1)
+        let team = try #require(results.first { $0.account == "team" })
+        #expect(team.level >= .review)
+        #expect(team.reasons.first?.code == "api_key")
+        #expect(team.reasons.first?.summary.contains("k-harvest") == true)
     }
 
     @Test func levelsFollowThePolicy() {

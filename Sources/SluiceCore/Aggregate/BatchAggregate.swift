@@ -3,8 +3,9 @@ public func hourBucket(_ time: Double) -> Int64 { Int64((time / 3600).rounded(.d
 
 /// Everything one batch of records changes, ready to be committed in one transaction:
 /// counter deltas per account and hour, and the new sketches of the accounts it touched.
-/// End users inside an account are entities of their own (`account::end_user`), so that a
-/// reseller's harvesting customers can be scored and rolled up to it.
+/// End users and API keys inside an account are entities of their own (`account::end_user`,
+/// `account::key:KEY_ID`), so that a reseller's harvesting customers, or one harvesting key
+/// among a team's, are scored on their own traffic and rolled up to the account.
 public struct BatchAggregate: Sendable {
     public struct BucketKey: Hashable, Sendable {
         public var entity: String
@@ -13,7 +14,7 @@ public struct BatchAggregate: Sendable {
 
     public var buckets: [BucketKey: Counters] = [:]
     public var sketches: [String: AccountSketch] = [:]
-    /// Entity → its account, for end-user entities.
+    /// Entity → its account, for end-user and key entities.
     public var parents: [String: String] = [:]
     /// API key id → account, so the gateway check can map a bearer key to its account.
     public var keyAccounts: [String: String] = [:]
@@ -23,6 +24,9 @@ public struct BatchAggregate: Sendable {
     public init() {}
 
     public static func endUserEntity(account: String, endUser: String) -> String { account + "::" + endUser }
+    public static func keyEntity(account: String, key: String) -> String { account + keyInfix + key }
+    /// Between an account and one of its key ids in the key's entity.
+    public static let keyInfix = "::key:"
 
     /// Adds one record. `loadSketch` returns the stored sketch of an entity the batch has not touched yet.
     public mutating func add(
@@ -32,6 +36,15 @@ public struct BatchAggregate: Sendable {
         latestEventTime = max(latestEventTime, record.time)
         if let key = record.apiKeyID { keyAccounts[key] = record.account }
         absorb(record, features, entity: record.account, loadSketch: loadSketch)
+        // A key is an entity of its own once its account has a second one: until then the key's
+        // traffic is the account's, scored already, and most accounts never pay for a copy.
+        if let key = record.apiKeyID, key != record.account,
+            sketches[record.account]!.apiKeys.count >= 2
+        {
+            let entity = Self.keyEntity(account: record.account, key: key)
+            parents[entity] = record.account
+            absorb(record, features, entity: entity, loadSketch: loadSketch)
+        }
         if let endUser = record.endUser, endUser != record.account {
             let entity = Self.endUserEntity(account: record.account, endUser: endUser)
             parents[entity] = record.account

@@ -27,10 +27,15 @@ public struct Reason: Sendable, Codable, Equatable {
     }
 }
 
-/// Everything scoring needs to know about one account (or end user inside one).
+/// What a scored entity is: an account, or an end user or API key inside one.
+public enum EntityKind: Sendable, Hashable {
+    case account, endUser, apiKey
+}
+
+/// Everything scoring needs to know about one account (or end user or key inside one).
 public struct AccountProfile: Sendable {
     public var id: String
-    /// The account an end-user entity belongs to; nil for accounts.
+    /// The account an end-user or key entity belongs to; nil for accounts.
     public var parent: String?
     public var totals: Counters
     public var sketch: AccountSketch
@@ -40,6 +45,12 @@ public struct AccountProfile: Sendable {
         self.parent = parent
         self.totals = totals
         self.sketch = sketch
+    }
+
+    public var kind: EntityKind {
+        guard let parent else { return .account }
+        return id.utf8.count > parent.utf8.count && id.dropFirst(parent.count).hasPrefix(BatchAggregate.keyInfix)
+            ? .apiKey : .endUser
     }
 }
 

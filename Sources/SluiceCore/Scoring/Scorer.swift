@@ -86,7 +86,7 @@ public struct Scorer: Sendable {
             zip(profiles, measures).filter { $0.0.parent == nil && $0.1.requests >= 20 }.map(\.1))
         var results = zip(profiles, measures).map { assess($0, $1, population: population) }
         applyClusters(&results, profiles: profiles, population: population)
-        rollUpEndUsers(&results, profiles: profiles)
+        rollUpChildren(&results, profiles: profiles)
         return results
     }
 
@@ -224,19 +224,21 @@ public struct Scorer: Sendable {
                     summary: "\(pct(m.greedy)) of requests at temperature 0, not round the clock (lowers the score)",
                     value: greedyRun))
         }
-        if application > 0.3 && profile.parent == nil && score > 0.2 {
+        // A key serving many end users is an application's key: judged like an application account.
+        let mitigated = profile.kind == .endUser ? 0 : application
+        if mitigated > 0.3 && score > 0.2 {
             reasons.append(
                 Reason(
                     code: "many_end_users",
                     summary: "serves ~\(Int(m.endUsers)) end users, each scored on its own (lowers the score)",
                     value: application))
         }
-        score *= (1 - 0.3 * greedyRun) * (1 - 0.5 * (profile.parent == nil ? application : 0))
+        score *= (1 - 0.3 * greedyRun) * (1 - 0.5 * mitigated)
         score = min(1, max(0, score))
         return Assessment(
             account: profile.id, score: score,
             level: policy.level(
-                for: score, requests: profile.totals[.requests], endUser: profile.parent != nil,
+                for: score, requests: profile.totals[.requests], endUser: profile.kind == .endUser,
                 activeHours: m.activeHours),
             reasons: reasons)
     }
@@ -289,26 +291,33 @@ public struct Scorer: Sendable {
         return parts.isEmpty ? "overlapping networks, agents and prompts" : "sharing " + parts.joined(separator: ", ")
     }
 
-    /// An account inherits the worst of its end users, with the reason `end_user`.
-    func rollUpEndUsers(_ results: inout [Assessment], profiles: [AccountProfile]) {
+    /// An account inherits the worst of its flagged end users (reason `end_user`) and of its
+    /// flagged API keys (reason `api_key`).
+    func rollUpChildren(_ results: inout [Assessment], profiles: [AccountProfile]) {
         var index: [String: Int] = [:]
         for (i, profile) in profiles.enumerated() where profile.parent == nil { index[profile.id] = i }
-        var flaggedUsers: [Int: [Int]] = [:]
+        // Kind → account → its flagged children.
+        var flagged: [EntityKind: [Int: [Int]]] = [:]
         for (i, profile) in profiles.enumerated() {
             guard let parent = profile.parent, let p = index[parent], results[i].level >= .review else { continue }
-            flaggedUsers[p, default: []].append(i)
+            flagged[profile.kind, default: [:]][p, default: []].append(i)
         }
-        for (p, users) in flaggedUsers {
-            let worst = users.max { results[$0].score < results[$1].score }!
-            let endUser = profiles[worst].id.dropFirst((profiles[p].id).count + 2)
-            let reason = Reason(
-                code: "end_user",
-                summary: "\(users.count) end user\(users.count == 1 ? "" : "s") look like harvesting; worst \(endUser) "
-                    + "(score \(format(results[worst].score)): \(results[worst].reasons.prefix(3).map(\.code).joined(separator: ", ")))",
-                value: results[worst].score)
-            results[p].reasons.insert(reason, at: 0)
-            results[p].score = max(results[p].score, results[worst].score)
-            results[p].level = max(results[p].level, results[worst].level)
+        // Keys first: each reason goes in front, so `end_user` leads when an account has both.
+        for kind in [EntityKind.apiKey, .endUser] {
+            for (p, children) in flagged[kind] ?? [:] {
+                let worst = children.max { results[$0].score < results[$1].score }!
+                let name = profiles[worst].id.dropFirst(profiles[p].id.count + 2)
+                let what = kind == .apiKey ? "API key" : "end user"
+                let reason = Reason(
+                    code: kind == .apiKey ? "api_key" : "end_user",
+                    summary: "\(children.count) \(what)\(children.count == 1 ? "" : "s") look like harvesting; "
+                        + "worst \(name) (score \(format(results[worst].score)): "
+                        + "\(results[worst].reasons.prefix(3).map(\.code).joined(separator: ", ")))",
+                    value: results[worst].score)
+                results[p].reasons.insert(reason, at: 0)
+                results[p].score = max(results[p].score, results[worst].score)
+                results[p].level = max(results[p].level, results[worst].level)
+            }
         }
     }
 }
