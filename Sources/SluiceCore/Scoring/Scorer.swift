@@ -215,7 +215,9 @@ public struct Scorer: Sendable {
         // evaluation run until it proves otherwise; an application serving many end users is
         // judged mostly by its end users (each scored on its own).
         let greedyRun = ramp(m.greedy, 0.5, 0.9) * (1 - roundTheClock)
-        let application = ramp(m.endUsers, 20, 150)
+        // Many relative to what the account's volume allows: a young application whose first
+        // hundred requests come from a hundred people is as much one as a grown one with thousands.
+        let application = ramp(m.endUsers, 20, max(40, min(150, m.requests / 2)))
         reasons.sort { $0.value > $1.value }
         if greedyRun > 0.3 && score > 0.2 {
             reasons.append(
