@@ -184,6 +184,10 @@ struct BenchResults: Codable {
                 s.seconds < 2 ? "yes" : "no",
             ])
             rows.append(["scoring pass peak RSS MB", number(s.peakRSSMegabytes), "", "", "", ""])
+            if let steps = s.steps {
+                let split = [steps.load, steps.assess, steps.save].map { number($0, 2) }.joined(separator: " / ")
+                rows.append(["scoring pass load / assess / save (s)", split, "", "", "", ""])
+            }
         }
         if let t = tail {
             rows.append([
@@ -229,6 +233,8 @@ struct ScoringResult: Codable {
     var assessed: Int
     var seconds: Double
     var peakRSSMegabytes: Double
+    /// The pass's steps: load, assess, save.
+    var steps: PassTimings?
 }
 
 struct TailResult: Codable {
@@ -340,7 +346,7 @@ enum ScoringBench {
         let elapsed = ContinuousClock.now - began
         return ScoringResult(
             accounts: accounts, assessed: assessed, seconds: elapsed.seconds,
-            peakRSSMegabytes: Machine.peakRSSMegabytes())
+            peakRSSMegabytes: Machine.peakRSSMegabytes(), steps: await runner.lastTimings)
     }
 }
 
