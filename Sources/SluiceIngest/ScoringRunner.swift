@@ -15,6 +15,8 @@ public actor ScoringRunner {
     public private(set) var lastPass: Date?
     /// Passes since start, for metrics.
     public private(set) var passes = 0
+    /// Where the last pass spent its time, for `sluice bench` and the debug log.
+    public private(set) var lastTimings: PassTimings?
     /// Called with every pass's assessments once they are saved (the `auto_block` policy).
     var afterPass: (@Sendable ([Assessment]) async -> Void)?
 
@@ -56,8 +58,18 @@ public actor ScoringRunner {
             let floor = min(
                 Int(scorer.clustering.minimumRequests), scorer.policy.minimumRequests,
                 scorer.policy.minimumEndUserRequests)
+            let clock = ContinuousClock()
+            var timings = PassTimings()
+            var step = clock.now
+            func lap() -> Double {
+                let now = clock.now
+                defer { step = now }
+                return (now - step).seconds
+            }
             let profiles = try await store.profiles(minimumRequests: floor)
+            timings.load = lap()
             var assessments = scorer.assess(profiles)
+            timings.assess = lap()
             let allowed = try await store.activeAccounts(.allow)
             // Allowlisted accounts keep their score, for the record, but are never flagged.
             for i in assessments.indices where allowed.contains(assessments[i].account) {
@@ -66,16 +78,38 @@ public actor ScoringRunner {
             let seconds = Date().timeIntervalSince(started)
             let eventTime = latestEventTime > 0 ? latestEventTime : started.timeIntervalSince1970
             try await store.save(assessments, eventTime: eventTime, seconds: seconds)
+            timings.save = lap()
             lastPass = Date()
             passes += 1
             await afterPass?(assessments)
+            timings.afterPass = lap()
+            lastTimings = timings
             let flagged = assessments.filter { $0.level >= .review }.count
             logger.debug(
-                "scored", metadata: ["accounts": "\(profiles.count)", "flagged": "\(flagged)", "seconds": "\(seconds)"])
+                "scored",
+                metadata: [
+                    "accounts": "\(profiles.count)", "flagged": "\(flagged)", "seconds": "\(seconds)",
+                    "load": "\(timings.load)", "assess": "\(timings.assess)", "save": "\(timings.save)",
+                ])
             return flagged
         } catch {
             logger.error("scoring pass failed: \(error)")
             return 0
         }
     }
+}
+
+/// Seconds a scoring pass spent in each of its steps.
+public struct PassTimings: Sendable, Codable, Equatable {
+    /// Reading and decoding every profile.
+    public var load = 0.0
+    /// Scoring, clustering included.
+    public var assess = 0.0
+    /// Reading the allowlist and writing the scores.
+    public var save = 0.0
+    public var afterPass = 0.0
+}
+
+extension Duration {
+    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) * 1e-18 }
 }

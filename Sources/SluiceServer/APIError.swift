@@ -15,8 +15,11 @@ public struct APIError: HTTPResponseError, Sendable {
     }
 
     public func response(from request: Request, context: some RequestContext) throws -> Response {
-        JSONResponse.make(APIErrorBody(code: code, message: message), status: status)
+        Response(status: status, headers: [.contentType: "application/json"], body: ResponseBody(byteBuffer: body))
     }
+
+    /// `{"error": {"code", "message"}}`.
+    var body: ByteBuffer { JSONResponse.encode(APIErrorBody(code: code, message: message)) }
 
     static func notFound(_ message: String) -> APIError { APIError(.notFound, code: "not_found", message) }
     static func badRequest(_ message: String) -> APIError { APIError(.badRequest, code: "bad_request", message) }
@@ -24,9 +27,11 @@ public struct APIError: HTTPResponseError, Sendable {
 
 enum JSONResponse {
     static func make(_ value: some Encodable, status: HTTPResponse.Status = .ok) -> Response {
-        let data = (try? JSONEncoder.sluice.encode(value)) ?? Data("{}".utf8)
-        return Response(
-            status: status, headers: [.contentType: "application/json"],
-            body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
+        Response(
+            status: status, headers: [.contentType: "application/json"], body: ResponseBody(byteBuffer: encode(value)))
+    }
+
+    static func encode(_ value: some Encodable) -> ByteBuffer {
+        ByteBuffer(bytes: (try? JSONEncoder.sluice.encode(value)) ?? Data("{}".utf8))
     }
 }

@@ -15,7 +15,7 @@ extension SluiceAPI {
     static let decisionBodyLimit = 64 << 10
 
     func addDecisionRoutes(to router: Router<BasicRequestContext>) {
-        router.get("/v1/check") { request, _ in check(request) }
+        router.get("/v1/check") { request, _ in check(request.headers).response }
         router.get("/v1/blocklist") { request, _ in try await blocklist(request) }
         router.get("/v1/audit") { request, _ in try await audit(request) }
         for (path, kind) in [("/v1/blocks", Decision.Kind.block), ("/v1/allowlist", .allow)] {
@@ -31,29 +31,52 @@ extension SluiceAPI {
 
     // MARK: - Check
 
+    /// An answer of the check, as the route returns it (`response`) and the pipeline writes it.
+    struct CheckAnswer {
+        var status: HTTPResponse.Status
+        var headers: HTTPFields = [:]
+        var body: ByteBuffer?
+
+        /// An auth refusal, as `APIError.response` answers it.
+        init(_ error: APIError) {
+            self.init(status: error.status, headers: [.contentType: "application/json"], body: error.body)
+        }
+
+        init(status: HTTPResponse.Status, headers: HTTPFields = [:], body: ByteBuffer? = nil) {
+            self.status = status
+            self.headers = headers
+            self.body = body
+        }
+
+        var response: Response {
+            Response(
+                status: status, headers: headers, body: body.map { ResponseBody(byteBuffer: $0) } ?? ResponseBody())
+        }
+    }
+
     /// 204 allow (unknown accounts too), 403 block with a JSON reason. Reads only memory; its
     /// latency goes to a dedicated histogram instead of the per-route middleware, which would
     /// cost more than the check.
-    func check(_ request: Request) -> Response {
+    func check(_ headers: HTTPFields) -> CheckAnswer {
         let start = ContinuousClock.now
         defer { checkMetrics.duration.record(ContinuousClock.now - start) }
-        var account = request.headers[.sluiceAccount].flatMap { $0.isEmpty ? nil : $0 }
-        if account == nil, let header = request.headers[.authorization], let key = KeyHasher.bearerToken(header) {
+        var account = headers[.sluiceAccount].flatMap { $0.isEmpty ? nil : $0 }
+        if account == nil, let header = headers[.authorization], let key = KeyHasher.bearerToken(header) {
             account = decisions.account(forAPIKey: key)
         }
         guard let account else {
             checkMetrics.unknown.increment()
-            return Response(status: .noContent)
+            return CheckAnswer(status: .noContent)
         }
         guard let block = decisions.block(on: account) else {
             checkMetrics.allowed.increment()
-            return Response(status: .noContent, headers: [.sluiceAccount: account, .sluiceDecision: "allow"])
+            return CheckAnswer(status: .noContent, headers: [.sluiceAccount: account, .sluiceDecision: "allow"])
         }
         checkMetrics.blocked.increment()
-        return Response(
+        return CheckAnswer(
             status: .forbidden,
             headers: [.contentType: "application/json", .sluiceAccount: account, .sluiceDecision: "block"],
-            body: ResponseBody(byteBuffer: block.denial))
+            body: block.denial)
     }
 
     // MARK: - Blocklist and audit

@@ -9,15 +9,18 @@ extension SQLiteStore {
         try await pool.read { db in
             let columns = Self.bucketColumns.joined(separator: ", ")
             var result: [AccountProfile] = []
-            let cursor = try Row.fetchCursor(
+            let rows = try Row.fetchCursor(
                 db, sql: "SELECT id, parent, sketch, \(columns) FROM accounts WHERE requests >= ?",
                 arguments: [minimumRequests])
-            while let row = try cursor.next() {
+            while let row = try rows.next() {
                 var counters = Counters()
-                for i in 0..<Counter.allCases.count { counters.values[i] = row[3 + i] }
-                let data: Data = row[2]
-                let sketch = (try? AccountSketch(encoded: [UInt8](data), seenPrompts: false)) ?? AccountSketch()
-                result.append(AccountProfile(id: row[0], parent: row[1], totals: counters, sketch: sketch))
+                for i in counters.values.indices { counters.values[i] = row[3 + i] }
+                // Decoded where SQLite holds the blob, without copying it out first.
+                let sketch = try row.withUnsafeData(atIndex: 2) { data in
+                    data?.withUnsafeBytes { try? AccountSketch(encoded: $0, seenPrompts: false) }
+                }
+                result.append(
+                    AccountProfile(id: row[0], parent: row[1], totals: counters, sketch: sketch ?? AccountSketch()))
             }
             return result
         }
@@ -28,9 +31,8 @@ extension SQLiteStore {
     public func save(_ assessments: [Assessment], eventTime: Double, seconds: Double) async throws {
         try await pool.write { db in
             var previous: [String: (score: Double, level: String, firstFlagged: Double?)] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT account, score, level, first_flagged_at FROM scores") {
-                previous[row[0]] = (row[1], row[2], row[3])
-            }
+            let stored = try Row.fetchCursor(db, sql: "SELECT account, score, level, first_flagged_at FROM scores")
+            while let row = try stored.next() { previous[row[0]] = (row[1], row[2], row[3]) }
             let requestsOf = try db.cachedStatement(sql: "SELECT requests FROM accounts WHERE id = ?")
             let upsert = try db.cachedStatement(
                 sql: """

@@ -61,6 +61,9 @@ struct Bench: AsyncParsableCommand {
     @Option(help: .hidden)
     var part: String?
 
+    @Option(help: "Run only these parts, comma-separated (ingest, scoring, gateway, tail).")
+    var only: String?
+
     func run() async throws {
         try await reportingErrors {
             if part == "scoring" {
@@ -81,11 +84,15 @@ struct Bench: AsyncParsableCommand {
             var results = BenchResults(machine: Machine.describe(), date: ISO8601DateFormatter().string(from: Date()))
             let settings = smoke ? Settings.smoke : Settings(self)
             let log = Progress(quiet: json)
-            results.ingest = try await IngestBench.run(
-                settings, folder: folder, corpora: corpora, reference: reference, log: log)
-            results.scoring = try ScoringBench.measure(settings, folder: folder, log: log)
-            results.gateway = try await GatewayBench.run(settings, folder: folder, log: log)
-            results.tail = try await TailBench.run(settings, folder: folder, log: log)
+            let parts = only.map { Set($0.split(separator: ",").map(String.init)) }
+            func runs(_ name: String) -> Bool { parts?.contains(name) ?? true }
+            if runs("ingest") {
+                results.ingest = try await IngestBench.run(
+                    settings, folder: folder, corpora: corpora, reference: reference, log: log)
+            }
+            if runs("scoring") { results.scoring = try ScoringBench.measure(settings, folder: folder, log: log) }
+            if runs("gateway") { results.gateway = try await GatewayBench.run(settings, folder: folder, log: log) }
+            if runs("tail") { results.tail = try await TailBench.run(settings, folder: folder, log: log) }
             if json {
                 let encoder = JSONEncoder()
                 encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
@@ -184,6 +191,10 @@ struct BenchResults: Codable {
                 s.seconds < 2 ? "yes" : "no",
             ])
             rows.append(["scoring pass peak RSS MB", number(s.peakRSSMegabytes), "", "", "", ""])
+            if let steps = s.steps {
+                let split = [steps.load, steps.assess, steps.save].map { number($0, 2) }.joined(separator: " / ")
+                rows.append(["scoring pass load / assess / save (s)", split, "", "", "", ""])
+            }
         }
         if let t = tail {
             rows.append([
@@ -229,6 +240,8 @@ struct ScoringResult: Codable {
     var assessed: Int
     var seconds: Double
     var peakRSSMegabytes: Double
+    /// The pass's steps: load, assess, save.
+    var steps: PassTimings?
 }
 
 struct TailResult: Codable {
@@ -340,7 +353,7 @@ enum ScoringBench {
         let elapsed = ContinuousClock.now - began
         return ScoringResult(
             accounts: accounts, assessed: assessed, seconds: elapsed.seconds,
-            peakRSSMegabytes: Machine.peakRSSMegabytes())
+            peakRSSMegabytes: Machine.peakRSSMegabytes(), steps: await runner.lastTimings)
     }
 }
 

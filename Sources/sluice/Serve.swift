@@ -57,6 +57,7 @@ struct Serve: AsyncParsableCommand {
         await engine.scoring.setAfterPass { assessments in await api.applyPolicy(assessments) }
         let app = Application(
             router: api.buildRouter(),
+            server: api.server,
             configuration: .init(address: .hostname(configuration.server.host, port: configuration.server.port)),
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? configuration.server.port

@@ -210,6 +210,17 @@ extension AccountSketch {
     /// Decodes a sketch. Scoring passes `seenPrompts: false`: the novelty sample is the largest
     /// part and only ingestion needs it, so a pass over every account stays small in memory.
     public init(encoded bytes: [UInt8], seenPrompts keepSeen: Bool = true) throws(SketchDecodingError) {
+        let decoded = bytes.withUnsafeBytes { buffer in
+            Result { () throws(SketchDecodingError) in try AccountSketch(encoded: buffer, seenPrompts: keepSeen) }
+        }
+        self = try decoded.get()
+    }
+
+    /// Decodes a sketch in place, for instance straight from a database row's blob, without
+    /// copying it first.
+    public init(encoded bytes: UnsafeRawBufferPointer, seenPrompts keepSeen: Bool = true)
+        throws(SketchDecodingError)
+    {
         var r = ByteReader(bytes)
         guard try r.u8() == Self.formatVersion else { throw SketchDecodingError() }
         self.init()
@@ -218,37 +229,19 @@ extension AccountSketch {
         distinctPrompts = HyperLogLog(precision: 8, registers: try r.bytes(256))
         let seenCount = Int(try r.u32())
         guard seenCount <= Self.seenPromptCapacity else { throw SketchDecodingError() }
-        seenPrompts = []
         if keepSeen {
             seenPrompts.reserveCapacity(seenCount)
             for _ in 0..<seenCount { seenPrompts.append(try r.u32()) }
         } else {
-            _ = try r.take(seenCount * 4)
+            try r.skip(seenCount * 4)
         }
         seenPromptsNext = Int(try r.u32())
-        var tops: [TopCounts] = []
-        for capacity in [16, 4, 4] {
-            let count = Int(try r.u32())
-            guard count <= capacity else { throw SketchDecodingError() }
-            var entries: [(key: UInt64, count: Int64)] = []
-            for _ in 0..<count { entries.append((try r.u64(), try r.i64())) }
-            tops.append(TopCounts(capacity: capacity, entries: entries))
-        }
-        templates = tops[0]
-        systemPrompts = tops[1]
-        models = tops[2]
-        var sets: [BoundedSet] = []
-        for capacity in [32, 16, 32] {
-            let overflowed = try r.u8() == 1
-            let count = Int(try r.u32())
-            guard count <= capacity else { throw SketchDecodingError() }
-            var members: [UInt64] = []
-            for _ in 0..<count { members.append(try r.u64()) }
-            sets.append(BoundedSet(capacity: capacity, members: members, overflowed: overflowed))
-        }
-        networks = sets[0]
-        userAgents = sets[1]
-        apiKeys = sets[2]
+        templates = try r.topCounts(capacity: 16)
+        systemPrompts = try r.topCounts(capacity: 4)
+        models = try r.topCounts(capacity: 4)
+        networks = try r.boundedSet(capacity: 32)
+        userAgents = try r.boundedSet(capacity: 16)
+        apiKeys = try r.boundedSet(capacity: 32)
         endUsers = HyperLogLog(precision: 6, registers: try r.bytes(64))
         for i in 0..<24 { hourOfDay[i] = try r.i64() }
         for i in 0..<8 { activeDays[i] = try r.u64() }
@@ -258,6 +251,7 @@ extension AccountSketch {
         gapLogSquares = try r.f64()
         let dayCount = Int(try r.u32())
         guard dayCount <= Self.recentDayCapacity else { throw SketchDecodingError() }
+        recentDays.reserveCapacity(dayCount)
         for _ in 0..<dayCount {
             recentDays.append(
                 DayNovelty(
@@ -279,23 +273,49 @@ struct ByteWriter {
     mutating func bytes(_ v: [UInt8]) { buffer.append(contentsOf: v) }
 }
 
+/// Reads the little-endian fields of an encoded sketch, checking every read against the end.
 struct ByteReader {
-    let data: [UInt8]
+    let data: UnsafeRawBufferPointer
     var index = 0
-    init(_ data: [UInt8]) { self.data = data }
-    mutating func take(_ n: Int) throws(SketchDecodingError) -> ArraySlice<UInt8> {
-        guard index + n <= data.count else { throw SketchDecodingError() }
+    init(_ data: UnsafeRawBufferPointer) { self.data = data }
+
+    /// Moves past `n` bytes, returning where they start.
+    @discardableResult
+    mutating func skip(_ n: Int) throws(SketchDecodingError) -> Int {
+        guard n >= 0, n <= data.count - index else { throw SketchDecodingError() }
         defer { index += n }
-        return data[index..<(index + n)]
+        return index
     }
-    mutating func u8() throws(SketchDecodingError) -> UInt8 { try take(1).first! }
-    mutating func u32() throws(SketchDecodingError) -> UInt32 {
-        try take(4).reversed().reduce(UInt32(0)) { $0 << 8 | UInt32($1) }
+    mutating func integer<T: FixedWidthInteger>(_: T.Type) throws(SketchDecodingError) -> T {
+        let start = try skip(MemoryLayout<T>.size)
+        return T(littleEndian: data.loadUnaligned(fromByteOffset: start, as: T.self))
     }
-    mutating func u64() throws(SketchDecodingError) -> UInt64 {
-        try take(8).reversed().reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
-    }
+    mutating func u8() throws(SketchDecodingError) -> UInt8 { try integer(UInt8.self) }
+    mutating func u32() throws(SketchDecodingError) -> UInt32 { try integer(UInt32.self) }
+    mutating func u64() throws(SketchDecodingError) -> UInt64 { try integer(UInt64.self) }
     mutating func i64() throws(SketchDecodingError) -> Int64 { Int64(bitPattern: try u64()) }
     mutating func f64() throws(SketchDecodingError) -> Double { Double(bitPattern: try u64()) }
-    mutating func bytes(_ n: Int) throws(SketchDecodingError) -> [UInt8] { Array(try take(n)) }
+    mutating func bytes(_ n: Int) throws(SketchDecodingError) -> [UInt8] {
+        let start = try skip(n)
+        return Array(data[start..<(start + n)])
+    }
+
+    mutating func topCounts(capacity: Int) throws(SketchDecodingError) -> TopCounts {
+        let count = Int(try u32())
+        guard count <= capacity else { throw SketchDecodingError() }
+        var entries: [(key: UInt64, count: Int64)] = []
+        entries.reserveCapacity(count)
+        for _ in 0..<count { entries.append((try u64(), try i64())) }
+        return TopCounts(capacity: capacity, entries: entries)
+    }
+
+    mutating func boundedSet(capacity: Int) throws(SketchDecodingError) -> BoundedSet {
+        let overflowed = try u8() == 1
+        let count = Int(try u32())
+        guard count <= capacity else { throw SketchDecodingError() }
+        var members: [UInt64] = []
+        members.reserveCapacity(count)
+        for _ in 0..<count { members.append(try u64()) }
+        return BoundedSet(capacity: capacity, members: members, overflowed: overflowed)
+    }
 }
