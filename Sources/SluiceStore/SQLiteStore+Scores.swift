@@ -184,8 +184,13 @@ extension SQLiteStore {
                     try String.fetchAll(
                         db, sql: "SELECT account FROM scores WHERE cluster = ? ORDER BY account", arguments: [$0])
                 } ?? []
+            // Children: end users (`id::user`) and keys (`id::key:KEY_ID`), the busiest 50 of each.
+            let keyPrefix = id + BatchAggregate.keyInfix
+            let childSQL = "SELECT id FROM accounts WHERE parent = ? AND (substr(id, 1, ?) = ?) = ? ORDER BY requests DESC LIMIT 50"
             let endUsers = try String.fetchAll(
-                db, sql: "SELECT id FROM accounts WHERE parent = ? ORDER BY requests DESC LIMIT 50", arguments: [id])
+                db, sql: childSQL, arguments: [id, keyPrefix.count, keyPrefix, false])
+            let apiKeys = try String.fetchAll(
+                db, sql: childSQL, arguments: [id, keyPrefix.count, keyPrefix, true])
             let history = try Row.fetchAll(
                 db, sql: "SELECT at, score, level FROM score_history WHERE account = ? ORDER BY at DESC LIMIT 100",
                 arguments: [id]
@@ -200,7 +205,7 @@ extension SQLiteStore {
                 lastSeen: Date(timeIntervalSince1970: row[3]), score: score?[0],
                 level: levelText.flatMap(Level.init(rawValue:)), reasons: reasons, cluster: cluster,
                 clusterMembers: members, firstFlaggedAt: firstFlagged.map(Date.init(timeIntervalSince1970:)),
-                requestsAtFlag: score?[5], features: features, endUsers: endUsers, decisions: decisions,
+                requestsAtFlag: score?[5], features: features, endUsers: endUsers, apiKeys: apiKeys, decisions: decisions,
                 scoreHistory: history.reversed(),
                 blocked: decisions.contains { $0.kind == .block && $0.isActive(at: now) })
         }

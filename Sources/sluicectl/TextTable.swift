@@ -22,7 +22,8 @@ enum TextTable {
 
     static func detail(_ d: AccountDetail) -> String {
         var lines = [
-            "account     \(d.account)" + (d.parent.map { "  (end user of \($0))" } ?? ""),
+            "account     \(d.account)"
+                + (d.parent.map { d.account.hasPrefix($0 + BatchAggregate.keyInfix) ? "  (API key of \($0))" : "  (end user of \($0))" } ?? ""),
             "level       \(d.level?.rawValue ?? "none")  score \(d.score.map { String(format: "%.2f", $0) } ?? "-")"
                 + (d.blocked ? "  BLOCKED" : ""),
             "requests    \(d.requests)  first seen \(time(d.firstSeen))  last seen \(time(d.lastSeen))",
@@ -31,6 +32,8 @@ enum TextTable {
         if let cluster = d.cluster {
             lines.append("cluster     \(cluster) (\(d.clusterMembers.count) members)")
         }
+        if !d.endUsers.isEmpty { lines.append("end users   \(d.endUsers.count)\(d.endUsers.count == 50 ? "+" : "")") }
+        if !d.apiKeys.isEmpty { lines.append("api keys    \(d.apiKeys.count)\(d.apiKeys.count == 50 ? "+" : "")") }
         if !d.reasons.isEmpty {
             lines.append("")
             lines.append(

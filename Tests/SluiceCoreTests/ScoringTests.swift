@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import SluiceCore
@@ -259,6 +260,18 @@ func chatUser(_ id: String, conversations: Int) -> AccountProfile {
         #expect(team.level >= .review)
         #expect(team.reasons.first?.code == "api_key")
         #expect(team.reasons.first?.summary.contains("k-harvest") == true)
+    }
+
+    @Test func numbersInReasonsReadAsPrintfWouldPrintThem() {
+        var rng = SystemRandomNumberGenerator()
+        for _ in 0..<20_000 {
+            let x = Double.random(in: -5_000...5_000_000, using: &rng)
+            for decimals in 0...2 {
+                #expect(fixed(x, decimals) == String(format: "%.\(decimals)f", x), "\(x) with \(decimals) decimals")
+            }
+        }
+        #expect(pct(0.5) == "50%" && pct(0.0004) == "0.0%" && pct(1) == "100.0%" && pct(0.093) == "9.3%")
+        #expect(compact(2_100_000) == "2.1M" && compact(999) == "999" && format(0.5) == "0.50")
     }
 
     @Test func levelsFollowThePolicy() {

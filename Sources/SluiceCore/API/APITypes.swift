@@ -82,7 +82,10 @@ public struct AccountDetail: Codable, Sendable {
     public var requestsAtFlag: Int64?
     /// The counters, all time, by name.
     public var features: [String: Double]
+    /// End-user entities inside the account (`account::user`), busiest first.
     public var endUsers: [String]
+    /// Key entities of a multi-key account (`account::key:KEY_ID`), busiest first.
+    public var apiKeys: [String]
     public var decisions: [Decision]
     public var scoreHistory: [ScorePoint]
     public var blocked: Bool
@@ -90,7 +93,8 @@ public struct AccountDetail: Codable, Sendable {
     public init(
         account: String, parent: String?, requests: Int64, firstSeen: Date?, lastSeen: Date?, score: Double?,
         level: Level?, reasons: [Reason], cluster: String?, clusterMembers: [String], firstFlaggedAt: Date?,
-        requestsAtFlag: Int64?, features: [String: Double], endUsers: [String], decisions: [Decision],
+        requestsAtFlag: Int64?, features: [String: Double], endUsers: [String], apiKeys: [String] = [],
+        decisions: [Decision],
         scoreHistory: [ScorePoint], blocked: Bool
     ) {
         self.account = account
@@ -107,6 +111,7 @@ public struct AccountDetail: Codable, Sendable {
         self.requestsAtFlag = requestsAtFlag
         self.features = features
         self.endUsers = endUsers
+        self.apiKeys = apiKeys
         self.decisions = decisions
         self.scoreHistory = scoreHistory
         self.blocked = blocked
@@ -120,6 +125,7 @@ public struct AccountDetail: Codable, Sendable {
         case firstFlaggedAt = "first_flagged_at"
         case requestsAtFlag = "requests_at_flag"
         case endUsers = "end_users"
+        case apiKeys = "api_keys"
         case scoreHistory = "score_history"
     }
 }

@@ -81,10 +81,11 @@ public struct Scorer: Sendable {
 
     /// Scores every profile, accounts and end users alike, then clusters and end users raise their accounts.
     public func assess(_ profiles: [AccountProfile]) -> [Assessment] {
-        let measures = profiles.map(Measures.init)
+        // Each account's measures and verdict are its own: computed on every core.
+        let measures = concurrentMap(profiles.count) { Measures(profiles[$0]) }
         let population = Population(
-            zip(profiles, measures).filter { $0.0.parent == nil && $0.1.requests >= 20 }.map(\.1))
-        var results = zip(profiles, measures).map { assess($0, $1, population: population) }
+            profiles.indices.filter { profiles[$0].parent == nil && measures[$0].requests >= 20 }.map { measures[$0] })
+        var results = concurrentMap(profiles.count) { assess(profiles[$0], measures[$0], population: population) }
         applyClusters(&results, profiles: profiles, population: population)
         rollUpChildren(&results, profiles: profiles)
         return results
@@ -180,7 +181,7 @@ public struct Scorer: Sendable {
                 Reason(
                     code: "machine_timing",
                     summary: "active \(m.activeHours) hours of 24"
-                        + (m.gapSpread.map { String(format: ", regular arrivals (log-gap spread %.2f)", $0) } ?? ""),
+                        + (m.gapSpread.map { ", regular arrivals (log-gap spread \(fixed($0, 2)))" } ?? ""),
                     value: machine))
         }
         let rateLimit = ramp(m.rateLimited, 0.02, 0.15)
@@ -345,17 +346,52 @@ func percentile(of value: Double, in sorted: [Double]) -> Double {
 
 func pct(_ share: Double) -> String {
     let value = share * 100
-    return value >= 99.95 || value < 10 ? String(format: "%.1f%%", value) : String(format: "%.0f%%", value)
+    return (value >= 99.95 || value < 10 ? fixed(value, 1) : fixed(value, 0)) + "%"
 }
 
-func format(_ x: Double) -> String { String(format: x >= 10 ? "%.0f" : "%.2f", x) }
+func format(_ x: Double) -> String { fixed(x, x >= 10 ? 0 : 2) }
 
 /// 2_100_000 → "2.1M".
 func compact(_ x: Double) -> String {
     switch x {
-    case 1e9...: return String(format: "%.1fG", x / 1e9)
-    case 1e6...: return String(format: "%.1fM", x / 1e6)
-    case 1e3...: return String(format: "%.1fk", x / 1e3)
-    default: return String(format: "%.0f", x)
+    case 1e9...: return fixed(x / 1e9, 1) + "G"
+    case 1e6...: return fixed(x / 1e6, 1) + "M"
+    case 1e3...: return fixed(x / 1e3, 1) + "k"
+    default: return fixed(x, 0)
     }
+}
+
+/// `x` with 0, 1 or 2 decimals, half away from zero: what `String(format: "%.Nf")` prints but
+/// for exact ties, without its cost (a pass formats numbers for every account).
+func fixed(_ x: Double, _ decimals: Int) -> String {
+    let scale: Int64 = decimals <= 0 ? 1 : decimals == 1 ? 10 : 100
+    let scaled = (abs(x) * Double(scale)).rounded()
+    guard x.isFinite, scaled < 1e17 else { return String(format: "%.\(max(0, min(decimals, 2)))f", x) }
+    let units = Int64(scaled)
+    var text = (x < 0 && units != 0 ? "-" : "") + String(units / scale)
+    if scale > 1 {
+        let fraction = String(units % scale)
+        text += "." + String(repeating: "0", count: String(scale - 1).count - fraction.count) + fraction
+    }
+    return text
+}
+
+/// `(0..<count).map(transform)`, on every core: `transform` must be pure.
+func concurrentMap<T: Sendable>(_ count: Int, _ transform: @Sendable (Int) -> T) -> [T] {
+    let parts = min(ProcessInfo.processInfo.activeProcessorCount * 4, count / 512)
+    guard parts > 1 else { return (0..<count).map(transform) }
+    return [T](unsafeUninitializedCapacity: count) { buffer, initialized in
+        let output = UncheckedBuffer(base: buffer.baseAddress!)
+        DispatchQueue.concurrentPerform(iterations: parts) { part in
+            for i in (count * part / parts)..<(count * (part + 1) / parts) {
+                (output.base + i).initialize(to: transform(i))
+            }
+        }
+        initialized = count
+    }
+}
+
+/// The output of `concurrentMap`: each index is written by exactly one part.
+private struct UncheckedBuffer<T>: @unchecked Sendable {
+    let base: UnsafeMutablePointer<T>
 }
