@@ -135,7 +135,7 @@ public final class FileTailer: @unchecked Sendable {
     /// Reads what is new, up to `roundsPerPoll` batches per file. Returns the number of lines
     /// consumed (records, skipped and bad); 0 means every file is read to its last complete line.
     @discardableResult
-    public func poll(onBatch: (Double) async -> Void = { _ in }) async throws -> Int {
+    public func poll(onBatch: @escaping @Sendable (Double) async -> Void = { _ in }) async throws -> Int {
         let now = clock()
         if firstScan {
             let stored = try await store.checkpoints().filter { $0.source == source.name }
@@ -170,10 +170,10 @@ public final class FileTailer: @unchecked Sendable {
                 }
                 if !progressed { break }
             }
-            try await settle(onBatch: onBatch)
+            try await settle()
         } catch {
             // A batch in flight may have been committed: its offset must move all the same.
-            try? await settle(onBatch: onBatch)
+            try? await settle()
             throw error
         }
         consumed += try await finish(now: clock())
@@ -337,7 +337,7 @@ public final class FileTailer: @unchecked Sendable {
 
     /// Reads one batch of a file and hands it to the store; the previous batch's commit is
     /// awaited only after this one is read. Returns the lines consumed.
-    func step(_ identity: String, onBatch: (Double) async -> Void) async throws -> Int {
+    func step(_ identity: String, onBatch: @escaping @Sendable (Double) async -> Void) async throws -> Int {
         guard var file = files[identity], file.state == .reading else { return 0 }
         let start = file.readOffset
         guard start < file.size else {
@@ -357,14 +357,17 @@ public final class FileTailer: @unchecked Sendable {
             files[identity] = file
             return 0
         }
-        try await settle(onBatch: onBatch)
-        return launch(batch, identity, from: start, readFrom: before) ? batch.lines : 0
+        try await settle()
+        return launch(batch, identity, from: start, readFrom: before, onBatch: onBatch) ? batch.lines : 0
     }
 
     /// Starts committing a batch read from `start` of a file whose first bytes were `before`. A
     /// file truncated and rewritten while the batch was read gave bytes of its new content: such
     /// a batch is dropped (false), and the next poll reads the file again from its start.
-    func launch(_ batch: Batch, _ identity: String, from start: Int64, readFrom before: String) -> Bool {
+    func launch(
+        _ batch: Batch, _ identity: String, from start: Int64, readFrom before: String,
+        onBatch: @escaping @Sendable (Double) async -> Void
+    ) -> Bool {
         guard var file = files[identity] else { return false }
         let offset = start + batch.advanced
         let fingerprint = Self.fingerprint(descriptor: file.descriptor, size: max(file.size, offset))
@@ -377,17 +380,23 @@ public final class FileTailer: @unchecked Sendable {
         let checkpoint = Checkpoint(
             identity: file.identity, source: source.name, path: file.path, fingerprint: fingerprint, offset: offset)
         progress.checkpoint = checkpoint
-        let (store, items) = (self.store, batch.items)
+        let (store, items, latest) = (self.store, batch.items, batch.latestEventTime)
+        // The event-time scoring pass this batch may trigger runs here too, while the next batch
+        // is read: it sees exactly the batches committed so far, as the next is not yet sent.
+        let commit = Task {
+            let outcome = try await store.commit(items, progress: progress)
+            if latest > 0 { await onBatch(latest) }
+            return outcome
+        }
         inFlight = InFlight(
-            identity: identity, commit: Task { try await store.commit(items, progress: progress) },
-            checkpoint: checkpoint, latestEventTime: batch.latestEventTime)
+            identity: identity, commit: commit, checkpoint: checkpoint, latestEventTime: batch.latestEventTime)
         file.uncommitted = (offset, fingerprint)
         files[identity] = file
         return true
     }
 
     /// Waits for the batch in flight, then moves its file's offset: only a committed batch does.
-    func settle(onBatch: (Double) async -> Void) async throws {
+    func settle() async throws {
         guard let batch = inFlight else { return }
         inFlight = nil
         do {
@@ -407,14 +416,13 @@ public final class FileTailer: @unchecked Sendable {
         }
         if batch.latestEventTime > 0 { file.lastEventTime = max(file.lastEventTime, batch.latestEventTime) }
         files[batch.identity] = file
-        if batch.latestEventTime > 0 { await onBatch(batch.latestEventTime) }
     }
 
     /// Commits a batch at once (the last line of a rotated file, outside the rounds).
     func commit(_ batch: Batch, to file: inout TailedFile, readFrom before: String) async throws -> Bool {
         files[file.identity] = file
-        guard launch(batch, file.identity, from: file.offset, readFrom: before) else { return false }
-        try await settle(onBatch: { _ in })
+        guard launch(batch, file.identity, from: file.offset, readFrom: before, onBatch: { _ in }) else { return false }
+        try await settle()
         file = files[file.identity]!
         return true
     }
