@@ -45,7 +45,6 @@ extension SQLiteStore {
                     """)
             let history = try db.cachedStatement(
                 sql: "INSERT OR REPLACE INTO score_history(account, at, score, level) VALUES (?, ?, ?, ?)")
-            let encoder = JSONEncoder.sluice
             var flagged = 0
             for a in assessments {
                 let old = previous[a.account]
@@ -55,7 +54,7 @@ extension SQLiteStore {
                 if let old, a.level == .none, old.level == a.level.rawValue, abs(old.score - a.score) < 0.005 {
                     continue
                 }
-                let reasons = String(decoding: try encoder.encode(a.reasons), as: UTF8.self)
+                let reasons = Reason.json(a.reasons)
                 let isFlagged = a.level >= .review
                 if isFlagged { flagged += 1 }
                 let newlyFlagged = isFlagged && old?.firstFlagged == nil

@@ -274,6 +274,17 @@ func chatUser(_ id: String, conversations: Int) -> AccountProfile {
         #expect(compact(2_100_000) == "2.1M" && compact(999) == "999" && format(0.5) == "0.50")
     }
 
+    @Test func reasonsAsJSONDecodeToThemselves() throws {
+        let reasons = [
+            Reason(code: "novelty", summary: "97% of \"recent\" prompts \\ new\n\t\u{1}, 数学 ✓ /path", value: 0.9774435091275985),
+            Reason(code: "cluster", summary: "", value: 1),
+            Reason(code: "x", summary: "tiny", value: 1e-7),
+        ]
+        let decoded = try JSONDecoder().decode([Reason].self, from: Data(Reason.json(reasons).utf8))
+        #expect(decoded == reasons)
+        #expect(Reason.json([]) == "[]")
+    }
+
     @Test func levelsFollowThePolicy() {
         let policy = ScoringPolicy(watch: 0.3, review: 0.5, block: 0.7, minimumRequests: 10)
         #expect(policy.level(for: 0.29, requests: 100) == .none)

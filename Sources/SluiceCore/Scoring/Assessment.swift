@@ -32,6 +32,42 @@ public enum EntityKind: Sendable, Hashable {
     case account, endUser, apiKey
 }
 
+extension Reason {
+    /// `[{"code":…,"summary":…,"value":…}]`, as `JSONEncoder.sluice` writes it (sorted keys),
+    /// without its cost: every scoring pass stores the reasons of every changed account.
+    public static func json(_ reasons: [Reason]) -> String {
+        var out = "["
+        for (i, reason) in reasons.enumerated() {
+            if i > 0 { out += "," }
+            out += "{\"code\":"
+            appendJSONString(reason.code, to: &out)
+            out += ",\"summary\":"
+            appendJSONString(reason.summary, to: &out)
+            // Shortest round-trip form, as JSONEncoder writes doubles; a reason's value is finite.
+            out += ",\"value\":" + (reason.value.isFinite ? "\(reason.value)" : "0") + "}"
+        }
+        return out + "]"
+    }
+
+    static func appendJSONString(_ text: String, to out: inout String) {
+        out += "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case _ where scalar.value < 0x20:
+                let hex = String(scalar.value, radix: 16)
+                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        out += "\""
+    }
+}
+
 /// Everything scoring needs to know about one account (or end user or key inside one).
 public struct AccountProfile: Sendable {
     public var id: String
