@@ -51,6 +51,12 @@ extension Reason {
 
     static func appendJSONString(_ text: String, to out: inout String) {
         out += "\""
+        defer { out += "\"" }
+        // Reason sentences rarely hold a byte to escape: then they go in whole.
+        guard text.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) else {
+            out += text
+            return
+        }
         for scalar in text.unicodeScalars {
             switch scalar {
             case "\"": out += "\\\""
@@ -64,7 +70,6 @@ extension Reason {
             default: out.unicodeScalars.append(scalar)
             }
         }
-        out += "\""
     }
 }
 
