@@ -185,11 +185,12 @@ extension SQLiteStore {
                 } ?? []
             // Children: end users (`id::user`) and keys (`id::key:KEY_ID`), the busiest 50 of each.
             let keyPrefix = id + BatchAggregate.keyInfix
-            let childSQL = "SELECT id FROM accounts WHERE parent = ? AND (substr(id, 1, ?) = ?) = ? ORDER BY requests DESC LIMIT 50"
-            let endUsers = try String.fetchAll(
-                db, sql: childSQL, arguments: [id, keyPrefix.count, keyPrefix, false])
-            let apiKeys = try String.fetchAll(
-                db, sql: childSQL, arguments: [id, keyPrefix.count, keyPrefix, true])
+            let childSQL = """
+                SELECT id FROM accounts WHERE parent = ?1 AND (substr(id, 1, length(?2)) = ?2) = ?3
+                ORDER BY requests DESC LIMIT 50
+                """
+            let endUsers = try String.fetchAll(db, sql: childSQL, arguments: [id, keyPrefix, false])
+            let apiKeys = try String.fetchAll(db, sql: childSQL, arguments: [id, keyPrefix, true])
             let history = try Row.fetchAll(
                 db, sql: "SELECT at, score, level FROM score_history WHERE account = ? ORDER BY at DESC LIMIT 100",
                 arguments: [id]
@@ -204,7 +205,8 @@ extension SQLiteStore {
                 lastSeen: Date(timeIntervalSince1970: row[3]), score: score?[0],
                 level: levelText.flatMap(Level.init(rawValue:)), reasons: reasons, cluster: cluster,
                 clusterMembers: members, firstFlaggedAt: firstFlagged.map(Date.init(timeIntervalSince1970:)),
-                requestsAtFlag: score?[5], features: features, endUsers: endUsers, apiKeys: apiKeys, decisions: decisions,
+                requestsAtFlag: score?[5], features: features, endUsers: endUsers, apiKeys: apiKeys,
+                decisions: decisions,
                 scoreHistory: history.reversed(),
                 blocked: decisions.contains { $0.kind == .block && $0.isActive(at: now) })
         }

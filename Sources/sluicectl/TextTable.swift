@@ -21,9 +21,9 @@ enum TextTable {
     }
 
     static func detail(_ d: AccountDetail) -> String {
+        let role = d.parent.map { d.account.hasPrefix($0 + BatchAggregate.keyInfix) ? "API key" : "end user" }
         var lines = [
-            "account     \(d.account)"
-                + (d.parent.map { d.account.hasPrefix($0 + BatchAggregate.keyInfix) ? "  (API key of \($0))" : "  (end user of \($0))" } ?? ""),
+            "account     \(d.account)" + (d.parent.map { "  (\(role!) of \($0))" } ?? ""),
             "level       \(d.level?.rawValue ?? "none")  score \(d.score.map { String(format: "%.2f", $0) } ?? "-")"
                 + (d.blocked ? "  BLOCKED" : ""),
             "requests    \(d.requests)  first seen \(time(d.firstSeen))  last seen \(time(d.lastSeen))",

@@ -276,7 +276,9 @@ func chatUser(_ id: String, conversations: Int) -> AccountProfile {
 
     @Test func reasonsAsJSONDecodeToThemselves() throws {
         let reasons = [
-            Reason(code: "novelty", summary: "97% of \"recent\" prompts \\ new\n\t\u{1}, 数学 ✓ /path", value: 0.9774435091275985),
+            Reason(
+                code: "novelty", summary: "97% of \"recent\" prompts \\ new\n\t\u{1}, 数学 ✓ /path",
+                value: 0.9774435091275985),
             Reason(code: "cluster", summary: "", value: 1),
             Reason(code: "x", summary: "tiny", value: 1e-7),
         ]

@@ -51,6 +51,23 @@ func item(_ account: String, time: Double, prompt: String, completion: Int = 100
         #expect(detail.requests == 50 && detail.endUsers.count == 2 && detail.features["completion_tokens"] == 5000)
     }
 
+    @Test func anAccountWithTwoKeysListsThemApartFromItsEndUsers() async throws {
+        let store = try SQLiteStore(path: try temporaryDatabase())
+        let items = (0..<40).map { i -> (RequestRecord, RequestFeatures) in
+            var (record, _) = item("team", time: 1_795_630_000 + Double(i) * 60, prompt: "q\(i)", endUser: "u\(i % 3)")
+            record.apiKeyID = "k\(i % 2)"
+            return (record, RequestFeatures(record))
+        }
+        _ = try await store.commit(items, progress: IngestProgress(source: "s"))
+        let detail = try #require(try await store.accountDetail("team"))
+        #expect(Set(detail.apiKeys) == ["team::key:k0", "team::key:k1"])
+        #expect(Set(detail.endUsers) == ["team::u0", "team::u1", "team::u2"])
+        // The first key's own entity starts with the second key: its first request went to the account only.
+        let profiles = try await store.profiles()
+        #expect(profiles.first { $0.id == "team::key:k0" }?.totals[.requests] == 19)
+        #expect(profiles.first { $0.id == "team::key:k1" }?.kind == .apiKey)
+    }
+
     @Test func hourlyBucketsAddUpAcrossBatches() async throws {
         let path = try temporaryDatabase()
         let store = try SQLiteStore(path: path)
