@@ -179,6 +179,18 @@ func chatUser(_ id: String, conversations: Int) -> AccountProfile {
         #expect(Set(clusters.values).count <= 2)
     }
 
+    @Test func clustersDoNotDependOnTheOrderOfProfiles() {
+        var profiles = (0..<12).map {
+            harvester("m\($0)", requests: 60, ip: "198.51.100.\($0 + 1)", offset: $0 * 1000, spacing: 300)
+        }
+        profiles += (0..<6).map { chatUser("chat\($0)", conversations: 20) }
+        let clusters = Clustering().clusters(profiles)
+        #expect(clusters.count == 12)
+        #expect(Clustering().clusters(profiles.reversed()) == clusters)
+        var rng = SeededGenerator(state: 7)
+        #expect(Clustering().clusters(profiles.shuffled(using: &rng)) == clusters)
+    }
+
     @Test func unrelatedAccountsOnACommonClientAreNotClustered() {
         // Same user agent, different networks, prompts and schedules: one kind of evidence only.
         var profiles: [AccountProfile] = []
@@ -293,5 +305,17 @@ func chatUser(_ id: String, conversations: Int) -> AccountProfile {
         #expect(policy.level(for: 0.5, requests: 100) == .review)
         #expect(policy.level(for: 0.9, requests: 100) == .block)
         #expect(policy.level(for: 0.9, requests: 5) == .watch)
+    }
+}
+
+/// A seeded generator, so that a shuffle is the same on every run.
+struct SeededGenerator: RandomNumberGenerator {
+    var state: UInt64
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
     }
 }

@@ -40,19 +40,20 @@ public struct Clustering: Sendable {
         }
         guard members.count >= minimumMembers else { return [:] }
 
-        // Each account's evidence: a few values of each kind.
-        var evidence: [Int: [(kind: Evidence, value: UInt64)]] = [:]
+        // Each account's evidence: a few values of each kind. Arrays in profile order, never a
+        // dictionary's: the same profiles must give the same clusters in every process.
+        var evidence = [[(kind: Evidence, value: UInt64)]](repeating: [], count: profiles.count)
         for i in members {
             evidence[i] = Self.values(of: profiles[i])
         }
-        // Holders of each value, for rarity and grouping.
+        // Holders of each value, for rarity and grouping, in ascending profile order.
         struct Key: Hashable {
             let kind: Int
             let value: UInt64
         }
         var holders: [Key: [Int]] = [:]
-        for (i, list) in evidence {
-            for item in list { holders[Key(kind: item.kind.rawValue, value: item.value), default: []].append(i) }
+        for i in members {
+            for item in evidence[i] { holders[Key(kind: item.kind.rawValue, value: item.value), default: []].append(i) }
         }
         func rarity(_ count: Int) -> Double { 1.0 / (1.0 + log2(Double(count)) / 8) }
 
@@ -71,7 +72,7 @@ public struct Clustering: Sendable {
             // Inside the group, accounts that also share a value of a later kind.
             var subgroups: [Key: [Int]] = [:]
             for i in group {
-                for item in evidence[i] ?? [] where item.kind.rawValue > key.kind {
+                for item in evidence[i] where item.kind.rawValue > key.kind {
                     subgroups[Key(kind: item.kind.rawValue, value: item.value), default: []].append(i)
                 }
             }
@@ -82,14 +83,18 @@ public struct Clustering: Sendable {
                 let weight = first + second.weight * rarity(count)
                 // Working the same hours is the last piece of evidence, not a link by itself.
                 let schedule = Self.meanSchedule(linked.map { profiles[$0].sketch })
-                let anchor = linked[0]
+                // Only the members whose own evidence reaches the threshold are linked, to each other.
+                var anchor: Int?
                 for i in linked {
                     let similarity = Self.similarity(profiles[i].sketch.hourOfDay, schedule)
-                    if weight + 0.3 * similarity >= linkThreshold {
-                        let ra = find(i)
-                        let rb = find(anchor)
-                        if ra != rb { parent[max(ra, rb)] = min(ra, rb) }
+                    guard weight + 0.3 * similarity >= linkThreshold else { continue }
+                    guard let first = anchor else {
+                        anchor = i
+                        continue
                     }
+                    let ra = find(i)
+                    let rb = find(first)
+                    if ra != rb { parent[max(ra, rb)] = min(ra, rb) }
                 }
             }
         }
