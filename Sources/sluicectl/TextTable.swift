@@ -21,7 +21,7 @@ enum TextTable {
     }
 
     static func detail(_ d: AccountDetail) -> String {
-        let role = d.parent.map { d.account.hasPrefix($0 + BatchAggregate.keyInfix) ? "API key" : "end user" }
+        let role = d.parent.map { BatchAggregate.isKeyEntity(d.account, of: $0) ? "API key" : "end user" }
         var lines = [
             "account     \(d.account)" + (d.parent.map { "  (\(role!) of \($0))" } ?? ""),
             "level       \(d.level?.rawValue ?? "none")  score \(d.score.map { String(format: "%.2f", $0) } ?? "-")"

@@ -27,6 +27,10 @@ public struct BatchAggregate: Sendable {
     public static func keyEntity(account: String, key: String) -> String { account + keyInfix + key }
     /// Between an account and one of its key ids in the key's entity.
     public static let keyInfix = "::key:"
+    /// Whether `entity`, a child of `account`, is one of its keys (else an end user).
+    public static func isKeyEntity(_ entity: String, of account: String) -> Bool {
+        entity.hasPrefix(account + keyInfix)
+    }
 
     /// Adds one record. `loadSketch` returns the stored sketch of an entity the batch has not touched yet.
     public mutating func add(

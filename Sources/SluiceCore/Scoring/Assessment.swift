@@ -90,8 +90,7 @@ public struct AccountProfile: Sendable {
 
     public var kind: EntityKind {
         guard let parent else { return .account }
-        return id.utf8.count > parent.utf8.count && id.dropFirst(parent.count).hasPrefix(BatchAggregate.keyInfix)
-            ? .apiKey : .endUser
+        return BatchAggregate.isKeyEntity(id, of: parent) ? .apiKey : .endUser
     }
 }
 
