@@ -12,9 +12,14 @@ enum AnalyzedLine: Sendable {
     case bad(BadLineReason, String)
 
     init(_ line: UnsafeBufferPointer<UInt8>, parser: LogParser) {
+        var memo = SystemPromptMemo()
+        self.init(line, parser: parser, memo: &memo)
+    }
+
+    init(_ line: UnsafeBufferPointer<UInt8>, parser: LogParser, memo: inout SystemPromptMemo) {
         switch parser.parse(line: line) {
         case .record(var record):
-            let features = RequestFeatures(record)
+            let features = RequestFeatures(record, memo: &memo)
             // The text is reduced to features: the batch need not hold it until it is committed.
             record.messages = []
             self = .record(record, features)
@@ -30,13 +35,17 @@ enum AnalyzedLine: Sendable {
         // Several parts a core, so that a part of long lines does not leave a core idle at the end.
         let parts = min(ProcessInfo.processInfo.activeProcessorCount * 4, lines.count / minimumPartLines)
         guard parts > 1 else {
-            return lines.map { AnalyzedLine(UnsafeBufferPointer(rebasing: chunk[$0]), parser: parser) }
+            var memo = SystemPromptMemo()
+            return lines.map { AnalyzedLine(UnsafeBufferPointer(rebasing: chunk[$0]), parser: parser, memo: &memo) }
         }
         let bytes = SharedBytes(buffer: chunk)
         let results = Mutex<[[AnalyzedLine]]>(Array(repeating: [], count: parts))
         DispatchQueue.concurrentPerform(iterations: parts) { part in
             let mine = lines[(lines.count * part / parts)..<(lines.count * (part + 1) / parts)]
-            let analyzed = mine.map { AnalyzedLine(UnsafeBufferPointer(rebasing: bytes.buffer[$0]), parser: parser) }
+            var memo = SystemPromptMemo()
+            let analyzed = mine.map {
+                AnalyzedLine(UnsafeBufferPointer(rebasing: bytes.buffer[$0]), parser: parser, memo: &memo)
+            }
             results.withLock { $0[part] = analyzed }
         }
         return results.withLock { $0.flatMap { $0 } }

@@ -135,12 +135,13 @@ public final class SQLiteStore: Sendable {
             ON CONFLICT(account, hour) DO UPDATE SET
             \(bucketColumns.map { "\($0) = account_buckets.\($0) + excluded.\($0)" }.joined(separator: ", "))
             """
-        let bucketStatement = try db.cachedStatement(sql: bucketSQL)
+        var bucketRow = RowWriter(try db.cachedStatement(sql: bucketSQL), db)
         var totals: [String: Counters] = [:]
         for (key, counters) in aggregate.buckets {
-            var arguments: [(any DatabaseValueConvertible)?] = [key.entity, key.hour]
-            arguments.append(contentsOf: counters.values.map { $0 as (any DatabaseValueConvertible)? })
-            try bucketStatement.execute(arguments: StatementArguments(arguments))
+            bucketRow.bind(key.entity)
+            bucketRow.bind(key.hour)
+            for value in counters.values { bucketRow.bind(value) }
+            try bucketRow.run()
             totals[key.entity, default: Counters()] += counters
         }
         let accountSQL = """
@@ -152,14 +153,15 @@ public final class SQLiteStore: Sendable {
             sketch = excluded.sketch,
             \(bucketColumns.map { "\($0) = accounts.\($0) + excluded.\($0)" }.joined(separator: ", "))
             """
-        let accountStatement = try db.cachedStatement(sql: accountSQL)
+        var accountRow = RowWriter(try db.cachedStatement(sql: accountSQL), db)
         for (entity, sketch) in aggregate.sketches {
-            var arguments: [(any DatabaseValueConvertible)?] = [
-                entity, aggregate.parents[entity], sketch.firstSeen, sketch.lastSeen, Data(sketch.encoded()),
-            ]
-            arguments.append(
-                contentsOf: (totals[entity] ?? Counters()).values.map { $0 as (any DatabaseValueConvertible)? })
-            try accountStatement.execute(arguments: StatementArguments(arguments))
+            accountRow.bind(entity)
+            accountRow.bind(aggregate.parents[entity])
+            accountRow.bind(sketch.firstSeen)
+            accountRow.bind(sketch.lastSeen)
+            accountRow.bind(blob: sketch.encoded())
+            for value in (totals[entity] ?? Counters()).values { accountRow.bind(value) }
+            try accountRow.run()
         }
         let keyStatement = try db.cachedStatement(
             sql:

@@ -66,6 +66,12 @@ struct Bench: AsyncParsableCommand {
 
     func run() async throws {
         try await reportingErrors {
+            if part == "stages" {
+                // A profiling aid, not a target: one core's time per line and stage, over the first
+                // `--accounts` lines of the LiteLLM log `--out`.
+                print(try StagesBench.run(file: out ?? "", lines: accounts))
+                return
+            }
             if part == "scoring" {
                 let result = try await ScoringBench.run(accounts: accounts, folder: out ?? NSTemporaryDirectory())
                 print(String(decoding: try JSONEncoder().encode(result), as: UTF8.self))
@@ -304,6 +310,60 @@ enum IngestBench {
 }
 
 // MARK: - Scoring
+
+/// One core's time per line in each stage of ingestion, over the first lines of a LiteLLM log.
+enum StagesBench {
+    static func run(file: String, lines limit: Int) throws -> String {
+        let data = try Data(contentsOf: URL(fileURLWithPath: file))
+        var lines: [[UInt8]] = []
+        var bytes = 0
+        data.withUnsafeBytes { raw in
+            var start = 0
+            for (i, byte) in raw.enumerated() where byte == 0x0A && lines.count < limit {
+                lines.append(Array(raw[start..<i]))
+                bytes += i - start
+                start = i + 1
+            }
+        }
+        let parser = LogParser(format: .litellm, keyHasher: KeyHasher(secret: "bench"))
+        let clock = ContinuousClock()
+        func perLine(_ d: Duration) -> String {
+            String(format: "%.2f µs", d.seconds * 1e6 / Double(max(lines.count, 1)))
+        }
+        var records: [RequestRecord] = []
+        let parse = clock.measure {
+            for line in lines {
+                if case .record(let record) = line.withUnsafeBufferPointer({ parser.parse(line: $0) }) {
+                    records.append(record)
+                }
+            }
+        }
+        var features: [RequestFeatures] = []
+        var memo = SystemPromptMemo()
+        let featuresTime = clock.measure { features = records.map { RequestFeatures($0, memo: &memo) } }
+        var digested = 0
+        var hits = CueHits()
+        let digest = clock.measure {
+            for record in records {
+                for message in record.messages where message.role != "assistant" {
+                    Lexicon.standard.scan(message.text, into: &hits)
+                    digested += message.text.utf8.count
+                }
+            }
+        }
+        var aggregate = BatchAggregate()
+        let aggregateTime = clock.measure {
+            for (record, f) in zip(records, features) { aggregate.add(record, features: f) { _ in nil } }
+        }
+        return """
+            \(lines.count) lines, \(bytes / max(lines.count, 1)) bytes a line
+            parse + map   \(perLine(parse))
+            features      \(perLine(featuresTime))
+            digest alone  \(perLine(digest)) (\(digested / max(records.count, 1)) bytes a line, \(String(format: "%.0f", Double(digested) / digest.seconds / 1e6)) MB/s)
+            aggregate     \(perLine(aggregateTime))
+            """
+    }
+}
 
 enum ScoringBench {
     /// Runs the scoring test in a process of its own, so that its memory is its own.

@@ -149,6 +149,30 @@ import Testing
         }
     }
 
+    @Test func decimalFastPathRoundsAsStrtodDoes() throws {
+        var generator = SystemRandomNumberGenerator()
+        var texts = [
+            "0.0", "-0.0", "1793491201.478375", "0.2", "0.1", "1e22", "1e23", "123456789012345.6", "9.999999999999999",
+            "1234567890123456", "0.000000000000000000001", "5e-324", "1.7976931348623157e308", "2.5E-3", "-7e+2",
+            "0.30000000000000004", "100000000000000000000000", "1.0e-22", "4.35e-23",
+        ]
+        for _ in 0..<20000 {
+            let digits = String(UInt64.random(in: 0...999_999_999_999_999, using: &generator))
+            let point = Int.random(in: 0...digits.count, using: &generator)
+            var text = String(digits.prefix(point)) + "." + String(digits.dropFirst(point))
+            if text.hasPrefix(".") { text = "0" + text }
+            if text.hasSuffix(".") { text += "0" }
+            if Bool.random(using: &generator) { text += "e\(Int.random(in: -30...30, using: &generator))" }
+            texts.append(Bool.random(using: &generator) ? "-" + text : text)
+        }
+        for text in texts {
+            let expected = try #require(Double(text), "\(text)")
+            let fast = Array(text.utf8).withUnsafeBufferPointer { JSONParser.exactDecimal($0) }
+            if let fast { #expect(fast.bitPattern == expected.bitPattern, "\(text)") }
+            #expect(try JSONValue.parse(text) == .number(expected), "\(text)")
+        }
+    }
+
     // MARK: - Filtered JSON parsing
 
     /// Parses with and without a filter: the same verdict, the same error at the same offset.

@@ -79,11 +79,12 @@ public struct AccountSketch: Sendable, Equatable {
         let repeatedTemplate = templates.contains(features.templateHash)
         templates.add(features.templateHash)
         if let system = features.systemSimHash { systemPrompts.add(system) }
-        if let network = features.network { networks.insert(TextSketch.hash(network)) }
-        if let agent = record.userAgent { userAgents.insert(TextSketch.hash(agent)) }
-        if let key = record.apiKeyID { apiKeys.insert(TextSketch.hash(key)) }
-        if let endUser = record.endUser { endUsers.insert(hash: TextSketch.hash(endUser)) }
-        if let model = record.model { models.add(TextSketch.hash(model)) }
+        let identity = features.identity
+        if let network = identity.network { networks.insert(network) }
+        if let agent = identity.userAgent { userAgents.insert(agent) }
+        if let key = identity.apiKey { apiKeys.insert(key) }
+        if let endUser = identity.endUser { endUsers.insert(hash: endUser) }
+        if let model = identity.model { models.add(model) }
         let hour = Int((time / 3600).rounded(.down)) % 24
         hourOfDay[(hour + 24) % 24] += 1
         let day = Int((time / 86400).rounded(.down)) - Int((firstSeen / 86400).rounded(.down))

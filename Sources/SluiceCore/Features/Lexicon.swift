@@ -41,21 +41,24 @@ public struct Lexicon: Sendable {
     }
 
     /// The Aho–Corasick automaton made deterministic: one table lookup per byte, failure links
-    /// folded into the table. Bytes that occur in no phrase share one column, so the table
-    /// (states × byte classes) stays small enough for the cache.
+    /// folded into the table. Bytes that occur in no phrase share one column.
+    ///
+    /// The table (states × byte classes) is what limits the pass: at 32-bit entries the standard
+    /// lexicon's is 625 KB, beyond the core's own caches, and each byte waited on a miss. Entries
+    /// are 16-bit, and classes are numbered in byte order, so the ASCII columns a row is mostly
+    /// read at lie together at its start.
     struct Automaton: Sendable {
         /// Byte → its column.
-        let byteClass: [UInt8]
+        let byteClass: FixedTable<UInt8>
         let classCount: Int
-        /// `transitions[row + class]` is the next state, as the offset of its row (state × `classCount`),
-        /// with `acceptingFlag` set when phrases end there. The root's row is at 0. Rows are stored
-        /// premultiplied so that the step from byte to byte is a load and an add.
-        let transitions: [UInt32]
+        /// `transitions[state × classCount + class]` is the next state, with `acceptingFlag` set
+        /// when phrases end there. The root is state 0.
+        let transitions: FixedTable<UInt16>
         /// Per state: 0, or an index into `cues` of the phrases that end there.
         let accepting: [UInt16]
         let cues: [[Cue]]
 
-        static let acceptingFlag: UInt32 = 1 << 31
+        static let acceptingFlag: UInt16 = 1 << 15
 
         init(phrases: [(String, Cue)]) {
             // A trie of the case-folded phrases.
@@ -82,7 +85,8 @@ public struct Lexicon: Sendable {
                 classCount += 1
             }
             for upper in UInt8(ascii: "A")...UInt8(ascii: "Z") { byteClass[Int(upper)] = byteClass[Int(upper | 0x20)] }
-            precondition(classCount <= 256 && children.count <= Int(UInt16.max), "lexicon too large for its automaton")
+            precondition(
+                classCount <= 256 && children.count < Int(Self.acceptingFlag), "lexicon too large for its automaton")
             // Breadth first, so that a state's failure state (shallower) has its row before it does.
             var transitions = [UInt16](repeating: 0, count: children.count * classCount)
             var fail = [Int](repeating: 0, count: children.count)
@@ -111,11 +115,10 @@ public struct Lexicon: Sendable {
                 cues.append(list)
             }
             precondition(cues.count <= Int(UInt16.max), "lexicon too large for its automaton")
-            self.byteClass = byteClass
+            self.byteClass = FixedTable(byteClass)
             self.classCount = classCount
-            self.transitions = transitions.map { next in
-                UInt32(Int(next) * classCount) | (accepting[Int(next)] != 0 ? Self.acceptingFlag : 0)
-            }
+            self.transitions = FixedTable(
+                transitions.map { next in next | (accepting[Int(next)] != 0 ? Self.acceptingFlag : 0) })
             self.accepting = accepting
             self.cues = cues
         }
@@ -123,9 +126,9 @@ public struct Lexicon: Sendable {
         /// Matches nothing: one state, one class.
         static let empty = Automaton(phrases: [])
 
-        /// Adds the cues of the phrases that end in the state whose row is at `row`.
-        func count(row: Int, into hits: inout CueHits) {
-            for cue in cues[Int(accepting[row / classCount])] {
+        /// Adds the cues of the phrases that end in `state`.
+        func count(state: Int, into hits: inout CueHits) {
+            for cue in cues[Int(accepting[state])] {
                 switch cue {
                 case .reasoning: hits.reasoning += 1
                 case .category(let c): hits.categories[c.rawValue] += 1
@@ -140,6 +143,11 @@ public struct CueHits: Sendable {
     public var reasoning = 0
     public var categories = [Int](repeating: 0, count: Category.allCases.count)
     public init() {}
+
+    mutating func add(_ other: CueHits) {
+        reasoning += other.reasoning
+        for i in categories.indices { categories[i] += other.categories[i] }
+    }
 }
 
 extension Lexicon {

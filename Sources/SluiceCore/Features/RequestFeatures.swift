@@ -16,6 +16,18 @@ public struct RequestFeatures: Sendable, Equatable {
     public var hitMaxTokens: Bool
     /// The client network: IPv4 /24 or IPv6 /48, as text.
     public var network: String?
+    /// `TextSketch.hash` of the record's identities, for the sketches: taken once per record,
+    /// on every core, rather than on the commit's one thread for each entity the record is added to.
+    public var identity = IdentityHashes()
+
+    public struct IdentityHashes: Sendable, Equatable {
+        public var network: UInt64?
+        public var userAgent: UInt64?
+        public var apiKey: UInt64?
+        public var endUser: UInt64?
+        public var model: UInt64?
+        public init() {}
+    }
 
     public init(
         promptHash: UInt64 = 0, promptSimHash: UInt64 = 0, systemHash: UInt64? = nil, systemSimHash: UInt64? = nil,
@@ -39,6 +51,12 @@ public struct RequestFeatures: Sendable, Equatable {
 extension RequestFeatures {
     /// Extracts the features of one request. Pure and deterministic.
     public init(_ record: RequestRecord, lexicon: Lexicon = .standard) {
+        var memo = SystemPromptMemo()
+        self.init(record, lexicon: lexicon, memo: &memo)
+    }
+
+    /// The same, taking the fingerprints of a system prompt from `memo` when it has seen it.
+    public init(_ record: RequestRecord, lexicon: Lexicon = .standard, memo: inout SystemPromptMemo) {
         var lastUser: String = ""
         var system: String?
         var userTurns = 0
@@ -62,12 +80,11 @@ extension RequestFeatures {
         self.promptHash = prompt.wordHash
         self.promptSimHash = prompt.simHash
         self.templateHash = prompt.templateHash
-        if let system {
-            let digest = TextDigest(system, lexicon: lexicon, hits: &hits)
-            if !system.isEmpty {
-                self.systemHash = TextSketch.hash(system)
-                self.systemSimHash = digest.simHash
-            }
+        if let system, !system.isEmpty {
+            let digest = memo.digest(system, lexicon: lexicon)
+            self.systemHash = digest.hash
+            self.systemSimHash = digest.simHash
+            hits.add(digest.hits)
         }
         self.reasoning = hits.reasoning > 0
         self.userTurns = max(userTurns, record.messages.isEmpty ? 0 : 1)
@@ -77,6 +94,11 @@ extension RequestFeatures {
             // `max_tokens` bounds each of the `n` samples; usage counts them all.
             || (record.maxTokens.map { $0 > 0 && record.completionTokens / max(record.n, 1) >= $0 } ?? false)
         self.network = record.ip.flatMap(Self.network(of:))
+        identity.network = network.map(TextSketch.hash)
+        identity.userAgent = record.userAgent.map(TextSketch.hash)
+        identity.apiKey = record.apiKeyID.map(TextSketch.hash)
+        identity.endUser = record.endUser.map(TextSketch.hash)
+        identity.model = record.model.map(TextSketch.hash)
 
         if usesTools {
             category = .agentic
@@ -126,5 +148,55 @@ extension RequestFeatures {
             guard dots == 3, previous != UInt8(ascii: ".") else { return nil }
             return String(decoding: UnsafeBufferPointer(rebasing: bytes[..<thirdDot]), as: UTF8.self) + ".0/24"
         }
+    }
+}
+
+/// The fingerprints of the system prompts a thread has digested, by their exact bytes: an
+/// application sends the same system prompt with every request, and digesting it again was a
+/// quarter of the cost of the features. Bounded: emptied when full.
+public struct SystemPromptMemo {
+    struct Digest {
+        var hash: UInt64
+        var simHash: UInt64
+        var hits: CueHits
+    }
+
+    /// Byte equality and a hash of the bytes: `String`'s own are by canonical equivalence, and
+    /// two spellings of one text must not share fingerprints taken over bytes.
+    struct Key: Hashable {
+        let text: String
+
+        func hash(into hasher: inout Hasher) {
+            var text = text
+            text.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
+        }
+
+        static func == (a: Key, b: Key) -> Bool {
+            var (x, y) = (a.text, b.text)
+            return x.withUTF8 { p in y.withUTF8 { q in p.elementsEqual(q) } }
+        }
+    }
+
+    var digests: [Key: Digest] = [:]
+    /// The lexicon the cues were counted with.
+    var lexicon: ObjectIdentifier?
+    static let capacity = 512
+
+    public init() {}
+
+    mutating func digest(_ text: String, lexicon: Lexicon) -> Digest {
+        let id = ObjectIdentifier(lexicon.automaton.transitions)
+        if id != self.lexicon {
+            digests.removeAll()
+            self.lexicon = id
+        }
+        let key = Key(text: text)
+        if let known = digests[key] { return known }
+        var hits = CueHits()
+        let digest = Digest(
+            hash: TextSketch.hash(text), simHash: TextDigest(text, lexicon: lexicon, hits: &hits).simHash, hits: hits)
+        if digests.count >= Self.capacity { digests.removeAll(keepingCapacity: true) }
+        digests[key] = digest
+        return digest
     }
 }

@@ -24,56 +24,64 @@ struct TextDigest {
     }
 
     init(bytes: UnsafeBufferPointer<UInt8>, lexicon: Lexicon?, hits: inout CueHits) {
+        // Without a lexicon, an automaton of one state that matches nothing keeps the loop branch-free.
+        // The tables live as long as the lexicon, which the caller holds for the call (or `empty`, forever).
+        let automaton = lexicon?.automaton ?? Lexicon.Automaton.empty
+        let transitions = automaton.transitions.elements
+        let byteClass = automaton.byteClass.elements
+        let classCount = automaton.classCount
+        let wordBytes = TextSketch.wordBytes.elements
+        let spread = TextSketch.bitSpread.elements
+        // The per-byte state is kept in locals, not in `WordState`, and the tables are reached
+        // without closures: either way the compiler kept it in memory, and each byte waited on
+        // a store and a reload of the word hash.
         var words = WordState()
         var row = 0
+        var word = TextSketch.fnvOffset
+        var inWord = false
+        var wordIsNumber = true
         var pendingScalar: UInt64 = 0
         var continuation = 0
-        // Without a lexicon, an automaton of one state that matches nothing keeps the loop branch-free.
-        let automaton = lexicon?.automaton ?? Lexicon.Automaton.empty
-        TextSketch.bitSpread.withUnsafeBufferPointer { spread in
-            automaton.transitions.withUnsafeBufferPointer { transitions in
-                automaton.byteClass.withUnsafeBufferPointer { byteClass in
-                    TextSketch.wordBytes.withUnsafeBufferPointer { wordBytes in
-                        for byte in bytes {
-                            let next = transitions[row &+ Int(byteClass[Int(byte)])]
-                            row = Int(next & ~Lexicon.Automaton.acceptingFlag)
-                            if next >= Lexicon.Automaton.acceptingFlag { automaton.count(row: row, into: &hits) }
-                            if byte < 0x80 {
-                                continuation = 0
-                                let folded = wordBytes[Int(byte)]
-                                if folded != 0 {
-                                    words.append(folded)
-                                } else if words.inWord {
-                                    words.finish(spread)
-                                }
-                            } else if byte >= 0xC0 {
-                                if words.inWord { words.finish(spread) }
-                                pendingScalar = UInt64(byte)
-                                continuation = byte >= 0xF0 ? 3 : byte >= 0xE0 ? 2 : 1
-                            } else if continuation > 0 {
-                                pendingScalar = pendingScalar << 8 | UInt64(byte)
-                                continuation -= 1
-                                if continuation == 0 {
-                                    let word = TextSketch.mix(pendingScalar ^ 0x5ca1a)
-                                    words.emit(word, masked: word, spread)
-                                }
-                            }
-                        }
-                    }
+        for byte in bytes {
+            let next = transitions[row &+ Int(byteClass[Int(byte)])]
+            let state = Int(next & ~Lexicon.Automaton.acceptingFlag)
+            row = state &* classCount
+            if next >= Lexicon.Automaton.acceptingFlag { automaton.count(state: state, into: &hits) }
+            if byte < 0x80 {
+                continuation = 0
+                let folded = wordBytes[Int(byte)]
+                if folded != 0 {
+                    if folded > UInt8(ascii: "9") { wordIsNumber = false }
+                    word = (word ^ UInt64(folded)) &* TextSketch.fnvPrime
+                    inWord = true
+                } else if inWord {
+                    words.finish(word, isNumber: wordIsNumber, spread)
+                    (word, inWord, wordIsNumber) = (TextSketch.fnvOffset, false, true)
+                }
+            } else if byte >= 0xC0 {
+                if inWord {
+                    words.finish(word, isNumber: wordIsNumber, spread)
+                    (word, inWord, wordIsNumber) = (TextSketch.fnvOffset, false, true)
+                }
+                pendingScalar = UInt64(byte)
+                continuation = byte >= 0xF0 ? 3 : byte >= 0xE0 ? 2 : 1
+            } else if continuation > 0 {
+                pendingScalar = pendingScalar << 8 | UInt64(byte)
+                continuation -= 1
+                if continuation == 0 {
+                    let scalarWord = TextSketch.mix(pendingScalar ^ 0x5ca1a)
+                    words.emit(scalarWord, masked: scalarWord, spread)
                 }
             }
-            if words.inWord { words.finish(spread) }
         }
+        if inWord { words.finish(word, isNumber: wordIsNumber, spread) }
         wordHash = words.chain
         simHash = words.simHash
         templateHash = words.templateHash
     }
 
-    /// The state of the word half of the pass.
+    /// The state of the word half of the pass, from word to word.
     struct WordState {
-        var word: UInt64 = TextSketch.fnvOffset
-        var inWord = false
-        var wordIsNumber = true
         var chain: UInt64 = TextDigest.wordSeed
         var previous: UInt64 = 0
         var count = 0
@@ -97,25 +105,15 @@ struct TextDigest {
         var pendingVotes = 0
         var flushed: [Int32] = []
 
-        /// Adds a folded ASCII letter or digit to the current word.
+        /// Ends a word of ASCII letters and digits, FNV-hashed as they came.
         @inline(__always)
-        mutating func append(_ folded: UInt8) {
-            if folded > UInt8(ascii: "9") { wordIsNumber = false }
-            word = (word ^ UInt64(folded)) &* TextSketch.fnvPrime
-            inWord = true
-        }
-
-        @inline(__always)
-        mutating func finish(_ spread: UnsafeBufferPointer<UInt64>) {
+        mutating func finish(_ word: UInt64, isNumber: Bool, _ spread: UnsafePointer<UInt64>) {
             let hashed = TextSketch.mix(word)
-            emit(hashed, masked: wordIsNumber ? TextSketch.maskedNumber : hashed, spread)
-            word = TextSketch.fnvOffset
-            inWord = false
-            wordIsNumber = true
+            emit(hashed, masked: isNumber ? TextSketch.maskedNumber : hashed, spread)
         }
 
         @inline(__always)
-        mutating func emit(_ word: UInt64, masked: UInt64, _ spread: UnsafeBufferPointer<UInt64>) {
+        mutating func emit(_ word: UInt64, masked: UInt64, _ spread: UnsafePointer<UInt64>) {
             chain = TextSketch.mix(chain ^ word)
             vote(word, spread)
             if count > 0 { vote(TextSketch.mix(previous &* 31 ^ word), spread) }
@@ -127,7 +125,7 @@ struct TextDigest {
 
         /// Counts the set bits of `hash`: a table lookup and an add per byte of it.
         @inline(__always)
-        mutating func vote(_ hash: UInt64, _ spread: UnsafeBufferPointer<UInt64>) {
+        mutating func vote(_ hash: UInt64, _ spread: UnsafePointer<UInt64>) {
             ones0 &+= spread[Int(truncatingIfNeeded: hash & 0xFF)]
             ones1 &+= spread[Int(truncatingIfNeeded: (hash >> 8) & 0xFF)]
             ones2 &+= spread[Int(truncatingIfNeeded: (hash >> 16) & 0xFF)]
@@ -178,19 +176,41 @@ extension TextSketch {
     static let maskedNumber: UInt64 = 0x6e75_6d62_6572
 
     /// For each ASCII byte: the byte lower-cased if it is a letter or a digit, else 0.
-    static let wordBytes: [UInt8] = (0..<256).map { value in
-        let byte = UInt8(value)
-        switch byte {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "a")...UInt8(ascii: "z"): return byte
-        case UInt8(ascii: "A")...UInt8(ascii: "Z"): return byte | 0x20
-        default: return 0
-        }
-    }
+    static let wordBytes = FixedTable<UInt8>(
+        (0..<256).map { value in
+            let byte = UInt8(value)
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "a")...UInt8(ascii: "z"): return byte
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"): return byte | 0x20
+            default: return 0
+            }
+        })
 
     /// For each byte value: its bits spread one to a byte (bit j becomes byte j, 0 or 1).
-    static let bitSpread: [UInt64] = (0..<256).map { value in
-        var spread: UInt64 = 0
-        for j in 0..<8 where (value >> j) & 1 == 1 { spread |= 1 << UInt64(8 * j) }
-        return spread
+    static let bitSpread = FixedTable<UInt64>(
+        (0..<256).map { value in
+            var spread: UInt64 = 0
+            for j in 0..<8 where (value >> j) & 1 == 1 { spread |= 1 << UInt64(8 * j) }
+            return spread
+        })
+}
+
+/// A table that never changes after it is built, reached through a plain pointer: an array's
+/// `withUnsafeBufferPointer` closures, nested in a hot loop, kept the loop's state in memory.
+/// Index it only within bounds (its builders do: every index is a byte, or a state times the
+/// class count plus a class).
+final class FixedTable<Element>: @unchecked Sendable {
+    let elements: UnsafeMutablePointer<Element>
+    let count: Int
+
+    init(_ values: [Element]) {
+        count = values.count
+        elements = .allocate(capacity: max(values.count, 1))
+        _ = UnsafeMutableBufferPointer(start: elements, count: values.count).initialize(from: values)
+    }
+
+    deinit {
+        elements.deinitialize(count: count)
+        elements.deallocate()
     }
 }

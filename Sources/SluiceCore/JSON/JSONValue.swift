@@ -100,7 +100,21 @@ public indirect enum JSONFields: Sendable {
     /// Everything beneath.
     case all
     /// Only these members of an object (and of the objects in an array).
-    case only([(name: [UInt8], fields: JSONFields)])
+    case only([Member])
+
+    /// A wanted member: its name, as the bytes a key is compared with and as the `String` a
+    /// parsed object keeps (shared, not decoded again for every line), and what of it to build.
+    public struct Member: Sendable {
+        public let key: String
+        let name: [UInt8]
+        public var fields: JSONFields
+
+        public init(_ key: String, _ fields: JSONFields) {
+            self.key = key
+            self.name = Array(key.utf8)
+            self.fields = fields
+        }
+    }
 
     /// The fields that keep the members on `paths` (a path ends in everything beneath it),
     /// merged with these.
@@ -113,21 +127,21 @@ public indirect enum JSONFields: Sendable {
     func adding(_ path: ArraySlice<String>) -> JSONFields {
         guard case .only(var members) = self else { return .all }
         guard let first = path.first else { return .all }
-        let name = Array(first.utf8)
-        if let i = members.firstIndex(where: { $0.name == name }) {
+        if let i = members.firstIndex(where: { $0.key == first }) {
             members[i].fields = members[i].fields.adding(path.dropFirst())
         } else {
-            members.append((name, JSONFields.only([]).adding(path.dropFirst())))
+            members.append(Member(first, JSONFields.only([]).adding(path.dropFirst())))
         }
         return .only(members)
     }
 
-    /// The fields of member `name`, or nil when it is not wanted.
+    /// The member named `name`, or nil when it is not wanted. Under `.all` every member is
+    /// wanted, and has no prebuilt key.
     @inline(__always)
-    func member(_ name: UnsafeBufferPointer<UInt8>) -> JSONFields? {
-        guard case .only(let members) = self else { return .all }
+    func member(_ name: UnsafeBufferPointer<UInt8>) -> (key: String?, fields: JSONFields)? {
+        guard case .only(let members) = self else { return (nil, .all) }
         for member in members where member.name.count == name.count {
-            if member.name.withUnsafeBufferPointer({ $0.elementsEqual(name) }) { return member.fields }
+            if member.name.withUnsafeBufferPointer({ $0.elementsEqual(name) }) { return (member.key, member.fields) }
         }
         return nil
     }
@@ -230,13 +244,14 @@ struct JSONParser {
             let key: String
             let wanted: JSONFields?
             if keyIsPlain {
-                wanted = fields.member(keyBytes)
-                key = wanted == nil ? "" : String(decoding: keyBytes, as: UTF8.self)
+                let member = fields.member(keyBytes)
+                wanted = member?.fields
+                key = member == nil ? "" : member!.key ?? String(decoding: keyBytes, as: UTF8.self)
             } else {
                 index = keyStart - 1
                 key = try parseString()
                 var copy = key
-                wanted = copy.withUTF8 { fields.member($0) }
+                wanted = copy.withUTF8 { fields.member($0)?.fields }
             }
             skipWhitespace()
             guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw error("expected ':'") }
@@ -562,8 +577,63 @@ struct JSONParser {
             }
             return Double(negative ? -value : value)
         }
+        if let value = Self.exactDecimal(UnsafeBufferPointer(rebasing: bytes[start..<index])) { return value }
         let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
         guard let value = Double(text) else { throw error("invalid number") }
+        return value
+    }
+
+    /// A well-formed JSON number of at most 15 significant digits and a decimal exponent within
+    /// ±22 (times like `1793491201.478375`, temperatures), without `strtod`: its digits and
+    /// the power of ten are both exact doubles, so one multiplication or division rounds
+    /// correctly (Clinger's fast path). Nil for the rest.
+    static func exactDecimal(_ number: UnsafeBufferPointer<UInt8>) -> Double? {
+        var i = 0
+        let negative = number[0] == UInt8(ascii: "-")
+        if negative { i += 1 }
+        var digits: Int64 = 0
+        var significant = 0
+        var scale = 0
+        var inFraction = false
+        while i < number.count {
+            let byte = number[i]
+            if byte == UInt8(ascii: ".") {
+                inFraction = true
+            } else if byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") {
+                if significant > 0 || byte != UInt8(ascii: "0") { significant += 1 }
+                guard significant <= 15 else { return nil }
+                digits = digits * 10 + Int64(byte &- UInt8(ascii: "0"))
+                if inFraction { scale -= 1 }
+            } else {
+                break
+            }
+            i += 1
+        }
+        if i < number.count {
+            // An exponent: `e`, a sign, digits.
+            i += 1
+            var exponentNegative = false
+            if number[i] == UInt8(ascii: "+") || number[i] == UInt8(ascii: "-") {
+                exponentNegative = number[i] == UInt8(ascii: "-")
+                i += 1
+            }
+            var exponent = 0
+            while i < number.count {
+                exponent = exponent * 10 + Int(number[i] &- UInt8(ascii: "0"))
+                guard exponent <= 100 else { return nil }
+                i += 1
+            }
+            scale += exponentNegative ? -exponent : exponent
+        }
+        guard scale >= -22 && scale <= 22 else { return nil }
+        let magnitude = scale < 0 ? Double(digits) / powersOfTen[-scale] : Double(digits) * powersOfTen[scale]
+        return negative ? -magnitude : magnitude
+    }
+
+    /// 10⁰ … 10²², each exact in a double.
+    static let powersOfTen: [Double] = (0...22).map { exponent in
+        var value = 1.0
+        for _ in 0..<exponent { value *= 10 }
         return value
     }
 }

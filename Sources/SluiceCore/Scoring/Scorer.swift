@@ -308,7 +308,11 @@ public struct Scorer: Sendable {
         // Keys first: each reason goes in front, so `end_user` leads when an account has both.
         for kind in [EntityKind.apiKey, .endUser] {
             for (p, children) in flagged[kind] ?? [:] {
-                let worst = children.max { results[$0].score < results[$1].score }!
+                // Ties go to the first id: profiles come in storage order, which is not stable.
+                let worst = children.max { a, b in
+                    results[a].score != results[b].score
+                        ? results[a].score < results[b].score : profiles[a].id > profiles[b].id
+                }!
                 let name = profiles[worst].id.dropFirst(profiles[p].id.count + 2)
                 let what = kind == .apiKey ? "API key" : "end user"
                 let reason = Reason(
