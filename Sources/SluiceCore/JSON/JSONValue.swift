@@ -583,10 +583,10 @@ struct JSONParser {
         return value
     }
 
-    /// A well-formed JSON number of at most 15 significant digits and a decimal exponent within
-    /// ±22 (times like `1793491201.478375`, temperatures), without `strtod`: its digits and
-    /// the power of ten are both exact doubles, so one multiplication or division rounds
-    /// correctly (Clinger's fast path). Nil for the rest.
+    /// A well-formed JSON number whose digits, as an integer, are at most 2⁵³ and whose decimal
+    /// exponent is within ±22 (times like `1793491201.478375`, temperatures), without `strtod`:
+    /// the digits and the power of ten are both exact doubles, so one multiplication or division
+    /// rounds correctly (Clinger's fast path). Nil for the rest.
     static func exactDecimal(_ number: UnsafeBufferPointer<UInt8>) -> Double? {
         var i = 0
         let negative = number[0] == UInt8(ascii: "-")
@@ -601,7 +601,7 @@ struct JSONParser {
                 inFraction = true
             } else if byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") {
                 if significant > 0 || byte != UInt8(ascii: "0") { significant += 1 }
-                guard significant <= 15 else { return nil }
+                guard significant <= 18 else { return nil }
                 digits = digits * 10 + Int64(byte &- UInt8(ascii: "0"))
                 if inFraction { scale -= 1 }
             } else {
@@ -625,7 +625,7 @@ struct JSONParser {
             }
             scale += exponentNegative ? -exponent : exponent
         }
-        guard scale >= -22 && scale <= 22 else { return nil }
+        guard scale >= -22 && scale <= 22 && digits <= 1 << 53 else { return nil }
         let magnitude = scale < 0 ? Double(digits) / powersOfTen[-scale] : Double(digits) * powersOfTen[scale]
         return negative ? -magnitude : magnitude
     }
