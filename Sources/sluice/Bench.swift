@@ -311,7 +311,8 @@ enum IngestBench {
 
 // MARK: - Scoring
 
-/// One core's time per line in each stage of ingestion, over the first lines of a LiteLLM log.
+/// One core's time per line in each stage of ingestion, over the first lines of a LiteLLM log:
+/// where to look first when ingest is slow. `sluice bench --part stages --out LOG --accounts LINES`.
 enum StagesBench {
     static func run(file: String, lines limit: Int) throws -> String {
         let data = try Data(contentsOf: URL(fileURLWithPath: file))
@@ -327,41 +328,33 @@ enum StagesBench {
         }
         let parser = LogParser(format: .litellm, keyHasher: KeyHasher(secret: "bench"))
         let clock = ContinuousClock()
-        func perLine(_ d: Duration) -> String {
-            String(format: "%.2f µs", d.seconds * 1e6 / Double(max(lines.count, 1)))
+        func each(_ body: (UnsafeBufferPointer<UInt8>) -> Void) -> Duration {
+            clock.measure { for line in lines { line.withUnsafeBufferPointer(body) } }
         }
+        let utf8 = each { _ = isValidUTF8($0) }
+        let skipped = each { _ = try? JSONValue.parse(bytes: $0, keeping: .none) }
+        let kept = LogFormat.litellm.fields(accountPaths: LogFormat.litellm.defaultAccountPaths)
+        var values: [JSONValue] = []
+        let filtered = each { if let value = try? JSONValue.parse(bytes: $0, keeping: kept) { values.append(value) } }
+        let mapping = clock.measure { for value in values { _ = parser.parse(object: value) } }
         var records: [RequestRecord] = []
-        let parse = clock.measure {
-            for line in lines {
-                if case .record(let record) = line.withUnsafeBufferPointer({ parser.parse(line: $0) }) {
-                    records.append(record)
-                }
-            }
-        }
-        var features: [RequestFeatures] = []
+        let parse = each { if case .record(let record) = parser.parse(line: $0) { records.append(record) } }
         var memo = SystemPromptMemo()
+        var features: [RequestFeatures] = []
         let featuresTime = clock.measure { features = records.map { RequestFeatures($0, memo: &memo) } }
-        var digested = 0
-        var hits = CueHits()
-        let digest = clock.measure {
-            for record in records {
-                for message in record.messages where message.role != "assistant" {
-                    Lexicon.standard.scan(message.text, into: &hits)
-                    digested += message.text.utf8.count
-                }
-            }
-        }
         var aggregate = BatchAggregate()
         let aggregateTime = clock.measure {
             for (record, f) in zip(records, features) { aggregate.add(record, features: f) { _ in nil } }
         }
-        return """
-            \(lines.count) lines, \(bytes / max(lines.count, 1)) bytes a line
-            parse + map   \(perLine(parse))
-            features      \(perLine(featuresTime))
-            digest alone  \(perLine(digest)) (\(digested / max(records.count, 1)) bytes a line, \(String(format: "%.0f", Double(digested) / digest.seconds / 1e6)) MB/s)
-            aggregate     \(perLine(aggregateTime))
-            """
+        let rows: [(String, Duration)] = [
+            ("UTF-8 check", utf8), ("JSON checked, nothing built", skipped), ("JSON, kept members built", filtered),
+            ("mapping to a record", mapping), ("line to record (all of the above)", parse),
+            ("features (text digests)", featuresTime), ("batch aggregate", aggregateTime),
+        ]
+        let per = { (d: Duration) in String(format: "%8.2f µs", d.seconds * 1e6 / Double(max(lines.count, 1))) }
+        return "\(lines.count) lines, \(bytes / max(lines.count, 1)) bytes a line; one core, per line:\n"
+            + rows.map { "  \($0.0.padding(toLength: 36, withPad: " ", startingAt: 0)) \(per($0.1))" }.joined(
+                separator: "\n")
     }
 }
 

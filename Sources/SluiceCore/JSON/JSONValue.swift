@@ -100,7 +100,22 @@ public indirect enum JSONFields: Sendable {
     /// Everything beneath.
     case all
     /// Only these members of an object (and of the objects in an array).
-    case only([Member])
+    case only(Members)
+
+    /// The wanted members of an object, found by a key's length and first bytes: a LiteLLM line
+    /// has some forty keys at its top, each compared with twenty-odd wanted names.
+    public struct Members: Sendable {
+        public let list: [Member]
+        /// For each name length (the longest names share the last), the members of that length.
+        let byLength: [[Member]]
+
+        public init(_ list: [Member]) {
+            self.list = list
+            var byLength = [[Member]](repeating: [], count: 64)
+            for member in list { byLength[min(member.name.count, 63)].append(member) }
+            self.byLength = byLength
+        }
+    }
 
     /// A wanted member: its name, as the bytes a key is compared with and as the `String` a
     /// parsed object keeps (shared, not decoded again for every line), and what of it to build.
@@ -125,22 +140,26 @@ public indirect enum JSONFields: Sendable {
     }
 
     func adding(_ path: ArraySlice<String>) -> JSONFields {
-        guard case .only(var members) = self else { return .all }
+        guard case .only(let wanted) = self else { return .all }
         guard let first = path.first else { return .all }
+        var members = wanted.list
         if let i = members.firstIndex(where: { $0.key == first }) {
             members[i].fields = members[i].fields.adding(path.dropFirst())
         } else {
-            members.append(Member(first, JSONFields.only([]).adding(path.dropFirst())))
+            members.append(Member(first, JSONFields.none.adding(path.dropFirst())))
         }
-        return .only(members)
+        return .only(Members(members))
     }
+
+    /// The structure only (an array's length, a member's presence): no member of an object.
+    public static let none = JSONFields.only(Members([]))
 
     /// The member named `name`, or nil when it is not wanted. Under `.all` every member is
     /// wanted, and has no prebuilt key.
     @inline(__always)
     func member(_ name: UnsafeBufferPointer<UInt8>) -> (key: String?, fields: JSONFields)? {
         guard case .only(let members) = self else { return (nil, .all) }
-        for member in members where member.name.count == name.count {
+        for member in members.byLength[min(name.count, 63)] where member.name.count == name.count {
             if member.name.withUnsafeBufferPointer({ $0.elementsEqual(name) }) { return (member.key, member.fields) }
         }
         return nil

@@ -27,7 +27,7 @@ extension LogFormat {
                 ]
             ).adding(accountPaths)
             guard case .only(let members) = payload else { return .all }
-            return .only(members + [JSONFields.Member("standard_logging_object", payload)])
+            return .only(JSONFields.Members(members.list + [JSONFields.Member("standard_logging_object", payload)]))
         case .openai:
             return JSONFields.named([
                 "api_key_id": .all, "ts": .all, "id": .all, "ip": .all, "user_agent": .all, "route": .all,
@@ -49,9 +49,6 @@ extension LogFormat {
 extension JSONFields {
     /// Only the named members.
     static func named(_ members: [String: JSONFields]) -> JSONFields {
-        .only(members.sorted { $0.key < $1.key }.map { Member($0.key, $0.value) })
+        .only(Members(members.sorted { $0.key < $1.key }.map { Member($0.key, $0.value) }))
     }
-
-    /// The structure only (an array's length, a member's presence): no member of an object.
-    static let none = JSONFields.only([])
 }
