@@ -275,6 +275,33 @@ func chatUser(_ id: String, conversations: Int) -> AccountProfile {
         #expect(team.reasons.first?.summary.contains("k-harvest") == true)
     }
 
+    @Test func theWorstOfTiedChildrenDoesNotDependOnStorageOrder() throws {
+        // Two keys harvesting alike score alike; the reason must name the same one whatever
+        // order the store returns the profiles in.
+        var aggregate = BatchAggregate()
+        for record in harvesterRecords("team", requests: 300) {
+            for key in ["k-b", "k-a"] {
+                var record = record
+                record.apiKeyID = key
+                aggregate.add(record, features: RequestFeatures(record)) { _ in nil }
+            }
+        }
+        var totals: [String: Counters] = [:]
+        for (key, counters) in aggregate.buckets { totals[key.entity, default: Counters()] += counters }
+        let profiles = aggregate.sketches.keys.sorted().map {
+            AccountProfile(id: $0, parent: aggregate.parents[$0], totals: totals[$0]!, sketch: aggregate.sketches[$0]!)
+        }
+        var named: Set<String> = []
+        for order in [profiles, profiles.reversed()] {
+            let results = Scorer().assess(order)
+            #expect(results.filter { $0.account.hasPrefix("team::key:") && $0.level >= .review }.count == 2)
+            let team = try #require(results.first { $0.account == "team" })
+            named.insert(try #require(team.reasons.first { $0.code == "api_key" }).summary)
+        }
+        #expect(named.count == 1)
+        #expect(named.first?.contains("k-a") == true)
+    }
+
     @Test func numbersInReasonsReadAsPrintfWouldPrintThem() {
         var rng = SystemRandomNumberGenerator()
         for _ in 0..<20_000 {
