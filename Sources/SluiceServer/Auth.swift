@@ -128,7 +128,8 @@ struct AuthMiddleware: RouterMiddleware {
     }
 
     /// The caller of `method endpoint`, nil on an open route; throws 401 or 403. Also called by the
-    /// check's pipeline fast path, so both ways to `/v1/check` authenticate alike.
+    /// check's pipeline fast path, so both ways to `/v1/check` authenticate alike; that path passes
+    /// only `X-Sluice-Token`, the one field read here for the check.
     func authorize(_ headers: HTTPFields, method: HTTPRequest.Method, endpoint: String) throws(APIError)
         -> Identity?
     {

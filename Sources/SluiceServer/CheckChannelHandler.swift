@@ -1,31 +1,23 @@
 import Foundation
 import HTTPTypes
-import Hummingbird
-import HummingbirdCore
 import NIOCore
 import NIOHTTPTypes
 
-extension SluiceAPI {
-    /// HTTP/1 with `GET /v1/check` answered in the channel pipeline (`CheckChannelHandler`);
-    /// every other request goes on to the router.
-    public var server: HTTPServerBuilder {
-        let auth = AuthMiddleware(authenticator: authenticator, routes: routes)
-        return .http1(configuration: .init(additionalChannelHandlers: [CheckChannelHandler(api: self, auth: auth)]))
-    }
-}
-
-/// Answers `GET /v1/check` on the connection's event loop, before the request reaches
-/// Hummingbird: the router's path costs a task hop, an async stream and the middleware chain,
-/// several times what the check itself costs. Same answer, auth and metrics as the route, which
-/// stays for requests this handler passes on. One per connection; event-loop confined.
+/// Answers `GET /v1/check` on the connection's event loop, after NIO's HTTP/1 decoder but before
+/// the request reaches Hummingbird: the router's path costs a task hop, an async stream and the
+/// middleware chain, several times what the check itself costs. Same answer, auth and metrics as
+/// the route, which stays for requests this handler passes on. One per connection; event-loop
+/// confined.
+///
+/// `FrontCheckHandler`, before the decoder, answers most checks for less; this one answers those it
+/// hands on: checks on a connection that first carried another request (once that is answered),
+/// HTTP/1.0 checks, checks with a body or an unusual head.
 final class CheckChannelHandler: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPRequestPart
     typealias InboundOut = HTTPRequestPart
     typealias OutboundIn = HTTPResponsePart
     typealias OutboundOut = HTTPResponsePart
 
-    let api: SluiceAPI
-    let auth: AuthMiddleware
     /// Requests passed on whose response has not ended: while there are any, a check is passed
     /// on too, so that pipelined requests are answered in order.
     private var passedOn = 0
@@ -34,13 +26,10 @@ final class CheckChannelHandler: ChannelDuplexHandler, RemovableChannelHandler {
     private var closeAfterAnswer = false
     private var unflushed = false
     private var date = HTTPDate()
-    /// The token last accepted on this connection: a gateway sends the same one with every
-    /// check, and hashing it again costs about as much as the check. Tokens are fixed at start.
-    private var acceptedToken: String?
+    private var check: PipelineCheck
 
     init(api: SluiceAPI, auth: AuthMiddleware) {
-        self.api = api
-        self.auth = auth
+        check = PipelineCheck(api: api, auth: auth)
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -54,7 +43,7 @@ final class CheckChannelHandler: ChannelDuplexHandler, RemovableChannelHandler {
             answering = true
             // As Hummingbird does: `Connection: close` ends the connection after the answer.
             closeAfterAnswer = head.headerFields[.connection] == "close"
-            write(answer(head.headerFields), context: context)
+            write(check.answer(head.headerFields), context: context)
             return
         case .body:
             if answering { return }
@@ -86,20 +75,6 @@ final class CheckChannelHandler: ChannelDuplexHandler, RemovableChannelHandler {
         context.write(data, promise: promise)
     }
 
-    /// The check behind the auth middleware's rule for it, as the router answers it.
-    private func answer(_ headers: HTTPFields) -> SluiceAPI.CheckAnswer {
-        let token = headers[.sluiceToken]
-        if token == nil || token != acceptedToken {
-            do {
-                _ = try auth.authorize(headers, method: .get, endpoint: SluiceAPI.checkPath)
-            } catch {
-                return SluiceAPI.CheckAnswer(error)
-            }
-            acceptedToken = token
-        }
-        return api.check(headers)
-    }
-
     /// Writes as Hummingbird's `Application` does: `Content-Length` from the body, then `Date`.
     private func write(_ answer: SluiceAPI.CheckAnswer, context: ChannelHandlerContext) {
         var headers = answer.headers
@@ -117,6 +92,41 @@ final class CheckChannelHandler: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     static let checkWithQuery = (SluiceAPI.checkPath + "?").utf8
+}
+
+/// The check as the pipeline answers it: the auth middleware's rule for the route, then
+/// `SluiceAPI.check`, as the router answers it. One per connection.
+struct PipelineCheck {
+    let api: SluiceAPI
+    let auth: AuthMiddleware
+    /// The token last accepted on this connection: a gateway sends the same one with every
+    /// check, and hashing it again costs about as much as the check. Tokens are fixed at start.
+    private var acceptedToken: String?
+
+    init(api: SluiceAPI, auth: AuthMiddleware) {
+        self.api = api
+        self.auth = auth
+    }
+
+    mutating func answer(_ headers: HTTPFields) -> SluiceAPI.CheckAnswer {
+        answer(token: headers[.sluiceToken], account: headers[.sluiceAccount], authorization: headers[.authorization])
+    }
+
+    /// The answer from the values of the fields the check reads, as `HTTPFields` gives them.
+    mutating func answer(token: String?, account: String?, authorization: String?) -> SluiceAPI.CheckAnswer {
+        if token == nil || token != acceptedToken {
+            // On the check's path, `authorize` reads `X-Sluice-Token` alone.
+            var headers = HTTPFields()
+            headers[.sluiceToken] = token
+            do {
+                _ = try auth.authorize(headers, method: .get, endpoint: SluiceAPI.checkPath)
+            } catch {
+                return SluiceAPI.CheckAnswer(error)
+            }
+            acceptedToken = token
+        }
+        return api.check(account: account, authorization: authorization)
+    }
 }
 
 /// The `Date` header (RFC 9110 IMF-fixdate), formatted once a second.

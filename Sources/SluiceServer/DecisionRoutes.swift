@@ -31,21 +31,66 @@ extension SluiceAPI {
 
     // MARK: - Check
 
-    /// An answer of the check, as the route returns it (`response`) and the pipeline writes it.
+    /// An answer of the check, as the route returns it (`response`), `CheckChannelHandler` writes it
+    /// (`status`, `headers`, `body`) and `FrontCheckHandler` writes it as bytes. What it says, not
+    /// an `HTTPFields`: building one per check cost more than the rest of the check.
     struct CheckAnswer {
-        var status: HTTPResponse.Status
-        var headers: HTTPFields = [:]
-        var body: ByteBuffer?
-
-        /// An auth refusal, as `APIError.response` answers it.
-        init(_ error: APIError) {
-            self.init(status: error.status, headers: [.contentType: "application/json"], body: error.body)
+        enum Outcome {
+            /// No account named and no known API key.
+            case unknown
+            case allow(account: String)
+            case block(account: String, denial: ByteBuffer)
+            /// An auth refusal, as `APIError.response` answers it.
+            case refused(status: HTTPResponse.Status, body: ByteBuffer)
         }
 
-        init(status: HTTPResponse.Status, headers: HTTPFields = [:], body: ByteBuffer? = nil) {
-            self.status = status
-            self.headers = headers
-            self.body = body
+        var outcome: Outcome
+
+        init(_ outcome: Outcome) {
+            self.outcome = outcome
+        }
+
+        init(_ error: APIError) {
+            self.init(.refused(status: error.status, body: error.body))
+        }
+
+        var status: HTTPResponse.Status {
+            switch outcome {
+            case .unknown, .allow: .noContent
+            case .block: .forbidden
+            case .refused(let status, _): status
+            }
+        }
+
+        /// The answer's fields in order, each name with its value (not yet legalized, as
+        /// `HTTPField` does): both `headers` and the pipeline's writer read them from here.
+        func forEachField(_ body: (HTTPField.Name, String) -> Void) {
+            switch outcome {
+            case .unknown:
+                break
+            case .allow(let account):
+                body(.sluiceAccount, account)
+                body(.sluiceDecision, "allow")
+            case .block(let account, _):
+                body(.contentType, "application/json")
+                body(.sluiceAccount, account)
+                body(.sluiceDecision, "block")
+            case .refused:
+                body(.contentType, "application/json")
+            }
+        }
+
+        var headers: HTTPFields {
+            var fields = HTTPFields()
+            forEachField { fields.append(HTTPField(name: $0, value: $1)) }
+            return fields
+        }
+
+        var body: ByteBuffer? {
+            switch outcome {
+            case .unknown, .allow: nil
+            case .block(_, let denial), .refused(_, let denial): denial
+            }
         }
 
         var response: Response {
@@ -58,25 +103,29 @@ extension SluiceAPI {
     /// latency goes to a dedicated histogram instead of the per-route middleware, which would
     /// cost more than the check.
     func check(_ headers: HTTPFields) -> CheckAnswer {
+        check(account: headers[.sluiceAccount], authorization: headers[.authorization])
+    }
+
+    /// The check on the values of `X-Sluice-Account` and `Authorization`, as `HTTPFields` gives
+    /// them. The pipeline's parser of raw heads (`CheckRequestHead`) reads only these two fields
+    /// and `X-Sluice-Token`: a field the check reads must be read there too.
+    func check(account header: String?, authorization: String?) -> CheckAnswer {
         let start = ContinuousClock.now
         defer { checkMetrics.duration.record(ContinuousClock.now - start) }
-        var account = headers[.sluiceAccount].flatMap { $0.isEmpty ? nil : $0 }
-        if account == nil, let header = headers[.authorization], let key = KeyHasher.bearerToken(header) {
+        var account = header.flatMap { $0.isEmpty ? nil : $0 }
+        if account == nil, let authorization, let key = KeyHasher.bearerToken(authorization) {
             account = decisions.account(forAPIKey: key)
         }
         guard let account else {
             checkMetrics.unknown.increment()
-            return CheckAnswer(status: .noContent)
+            return CheckAnswer(.unknown)
         }
         guard let block = decisions.block(on: account) else {
             checkMetrics.allowed.increment()
-            return CheckAnswer(status: .noContent, headers: [.sluiceAccount: account, .sluiceDecision: "allow"])
+            return CheckAnswer(.allow(account: account))
         }
         checkMetrics.blocked.increment()
-        return CheckAnswer(
-            status: .forbidden,
-            headers: [.contentType: "application/json", .sluiceAccount: account, .sluiceDecision: "block"],
-            body: block.denial)
+        return CheckAnswer(.block(account: account, denial: block.denial))
     }
 
     // MARK: - Blocklist and audit
