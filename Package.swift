@@ -17,7 +17,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
-        // The gateway check's fast path sits in the HTTP/1 channel pipeline (see CheckChannelHandler).
+        // The gateway check's fast path sits in the channel pipeline (FrontCheckHandler, CheckChannelHandler).
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.35.2"),
     ],
@@ -100,7 +100,7 @@ let package = Package(
         ),
         .testTarget(name: "SluiceSimulatorTests", dependencies: ["SluiceSimulator"]),
         .testTarget(name: "EndToEndTests", dependencies: ["SluiceCore"]),
-        .testTarget(name: "SluiceServerTests", dependencies: ["SluiceServer", "SluiceCore", "SluiceStore", "SluiceIngest", .product(name: "Hummingbird", package: "hummingbird"), .product(name: "Logging", package: "swift-log")]),
+        .testTarget(name: "SluiceServerTests", dependencies: ["SluiceServer", "SluiceCore", "SluiceStore", "SluiceIngest", .product(name: "Hummingbird", package: "hummingbird"), .product(name: "Logging", package: "swift-log"), .product(name: "NIOEmbedded", package: "swift-nio")]),
     ],
     swiftLanguageModes: [.v6]
 )
