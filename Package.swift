@@ -89,18 +89,20 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // Shared by the test targets only: the scratch folders they write to.
+        .target(name: "SluiceTestSupport", path: "Tests/Support"),
         .testTarget(name: "SluiceCoreTests", dependencies: ["SluiceCore", "SluiceSimulator"]),
         .testTarget(
             name: "SluiceStoreTests",
-            dependencies: ["SluiceCore", "SluiceStore", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: ["SluiceCore", "SluiceStore", "SluiceTestSupport", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .testTarget(
             name: "SluiceIngestTests",
-            dependencies: ["SluiceCore", "SluiceStore", "SluiceIngest", .product(name: "Logging", package: "swift-log"), .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: ["SluiceCore", "SluiceStore", "SluiceIngest", "SluiceTestSupport", .product(name: "Logging", package: "swift-log"), .product(name: "GRDB", package: "GRDB.swift")]
         ),
-        .testTarget(name: "SluiceSimulatorTests", dependencies: ["SluiceSimulator"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["SluiceCore"]),
-        .testTarget(name: "SluiceServerTests", dependencies: ["SluiceServer", "SluiceCore", "SluiceStore", "SluiceIngest", .product(name: "Hummingbird", package: "hummingbird"), .product(name: "Logging", package: "swift-log"), .product(name: "NIOEmbedded", package: "swift-nio")]),
+        .testTarget(name: "SluiceSimulatorTests", dependencies: ["SluiceSimulator", "SluiceTestSupport"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["SluiceCore", "SluiceTestSupport"]),
+        .testTarget(name: "SluiceServerTests", dependencies: ["SluiceServer", "SluiceCore", "SluiceStore", "SluiceIngest", "SluiceTestSupport", .product(name: "Hummingbird", package: "hummingbird"), .product(name: "Logging", package: "swift-log"), .product(name: "NIOEmbedded", package: "swift-nio")]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,4 +1,5 @@
 import Foundation
+import SluiceTestSupport
 import Testing
 
 #if canImport(FoundationNetworking)
@@ -57,9 +58,7 @@ func run(_ executable: String, _ arguments: [String], environment: [String: Stri
 }
 
 func temporaryDirectory(_ prefix: String) throws -> URL {
-    let url = FileManager.default.temporaryDirectory.appendingPathComponent("\(prefix)-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    return url
+    try scratchDirectory(prefix)
 }
 
 /// `sluice serve` started on a free port; stopped with SIGTERM.

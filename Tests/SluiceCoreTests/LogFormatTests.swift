@@ -29,11 +29,12 @@ import Testing
 
     @Test(.enabled(if: Fixtures.available)) func mapsLiteLLMParameters() throws {
         let parser = LogParser(format: .litellm, accountPaths: [FieldPath("end_user")], keyHasher: hasher)
-        let records = try Fixtures.lines("sample_logs/litellm-1.82.6/custom_logger_standard_logging_payload.jsonl").compactMap {
-            line -> RequestRecord? in
-            if case .record(let r) = parser.parse(line: line) { return r }
-            return nil
-        }
+        let records = try Fixtures.lines("sample_logs/litellm-1.82.6/custom_logger_standard_logging_payload.jsonl")
+            .compactMap {
+                line -> RequestRecord? in
+                if case .record(let r) = parser.parse(line: line) { return r }
+                return nil
+            }
         let judge = try #require(records.first { $0.account == "acct-evalharness" && $0.maxTokens == 1 })
         #expect(judge.logprobs && judge.topLogprobs == 5)
         let distiller = try #require(records.first { $0.account == "acct-distill-77" && $0.n == 4 })
@@ -109,10 +110,19 @@ import Testing
             ("[1,2]", .notObject),
             (#"{"startTime": 1795630636.6}"#, .missingAccount),
             (#"{"metadata": {"user_api_key_team_id": "t"}}"#, .missingField),
-            (#"{"startTime": 1795630636.6, "metadata": {"user_api_key_team_id": "t"}, "prompt_tokens": "12"}"#, .wrongType),
+            (
+                #"{"startTime": 1795630636.6, "metadata": {"user_api_key_team_id": "t"}, "prompt_tokens": "12"}"#,
+                .wrongType
+            ),
             (#"{"startTime": 1795630636.6, "metadata": {"user_api_key_team_id": "t"}, "messages": null}"#, .wrongType),
-            (#"{"startTime": 1795630636.6, "metadata": {"user_api_key_team_id": "t"}, "completion_tokens": -5}"#, .outOfRange),
-            (#"{"startTime": 1795630636.6, "metadata": {"user_api_key_team_id": "t"}, "completion_tokens": 1e300}"#, .outOfRange),
+            (
+                #"{"startTime": 1795630636.6, "metadata": {"user_api_key_team_id": "t"}, "completion_tokens": -5}"#,
+                .outOfRange
+            ),
+            (
+                #"{"startTime": 1795630636.6, "metadata": {"user_api_key_team_id": "t"}, "completion_tokens": 1e300}"#,
+                .outOfRange
+            ),
             (#"{"startTime": 1795630636600, "metadata": {"user_api_key_team_id": "t"}}"#, .outOfRange),
             ("{\"a\": \"\u{0}\"}", .notJSON),
             (String(repeating: "x", count: 5000), .tooLong),

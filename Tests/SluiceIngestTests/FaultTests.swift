@@ -3,6 +3,7 @@ import GRDB
 import Logging
 import SluiceCore
 import SluiceStore
+import SluiceTestSupport
 import Testing
 
 @testable import SluiceIngest
@@ -107,7 +108,7 @@ final class WriteLock: @unchecked Sendable {
 
     @Test(.enabled(if: canMount, "needs root to mount a tmpfs"))
     func aFullDiskFailsTheBatchWhichGoesInOnceThereIsRoom() async throws {
-        let root = FileManager.default.temporaryDirectory.appendingPathComponent("sluice-full-\(UUID().uuidString)")
+        let root = try scratchDirectory("sluice-full")
         let disk = root.appendingPathComponent("disk")
         try FileManager.default.createDirectory(at: disk, withIntermediateDirectories: true)
         #expect(system("/bin/mount", ["-t", "tmpfs", "-o", "size=16m", "tmpfs", disk.path]))
@@ -142,8 +143,7 @@ final class WriteLock: @unchecked Sendable {
 
     @Test(.enabled(if: canMount, "needs root to mount"))
     func aReadOnlyDatabaseFileIsAClearErrorAndNothingIsLost() async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("sluice-ro-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let directory = try scratchDirectory("sluice-ro")
         let database = directory.appendingPathComponent("sluice.db").path
         let logs = try TailFixture()
         try logs.append("app.jsonl", lines("a", 0..<10))

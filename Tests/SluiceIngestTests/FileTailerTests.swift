@@ -3,6 +3,7 @@ import Logging
 import SluiceCore
 import SluiceStore
 import Synchronization
+import SluiceTestSupport
 import Testing
 
 @testable import SluiceIngest
@@ -13,8 +14,7 @@ struct TailFixture {
     let store: SQLiteStore
 
     init(storeDirectory: URL? = nil, busyTimeout: Double = 10) throws {
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("sluice-tail-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        directory = try scratchDirectory("sluice-tail")
         let storePath = (storeDirectory ?? directory).appendingPathComponent("sluice.db").path
         store = try SQLiteStore(path: storePath, busyTimeout: busyTimeout)
     }

@@ -4,6 +4,7 @@ import Logging
 import SluiceCore
 import SluiceIngest
 import SluiceStore
+import SluiceTestSupport
 import Testing
 
 @testable import SluiceServer
@@ -15,8 +16,7 @@ let packageRoot: URL = {
 }()
 
 func makeAPI(_ configuration: Configuration = Configuration()) throws -> SluiceAPI {
-    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("sluice-server-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    let directory = try scratchDirectory("sluice-server")
     let store = try SQLiteStore(path: directory.appendingPathComponent("test.db").path)
     let logger = Logger(label: "test")
     let scoring = ScoringRunner(

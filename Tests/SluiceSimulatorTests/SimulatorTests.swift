@@ -1,19 +1,18 @@
 import Foundation
+import SluiceTestSupport
 import Testing
 
 @testable import SluiceSimulator
 
 /// One small run shared by the read-only tests (2 days at scale 0.1), generated once.
 private let smallRun: Result<URL, any Error> = Result {
-    let directory = FileManager.default.temporaryDirectory
-        .appendingPathComponent("sluice-sim-small-\(ProcessInfo.processInfo.processIdentifier)")
+    let directory = scratchRoot.appendingPathComponent("sluice-sim-small")
     _ = try Simulator.run(SimulationOptions(days: 2, seed: 11, scale: 0.1), into: directory)
     return directory
 }
 
 private func temporaryDirectory(_ name: String) -> URL {
-    FileManager.default.temporaryDirectory
-        .appendingPathComponent("sluice-sim-\(name)-\(ProcessInfo.processInfo.processIdentifier)")
+    scratchRoot.appendingPathComponent("sluice-sim-\(name)")
 }
 
 /// Every line of a traffic file, parsed.

@@ -1,13 +1,13 @@
 import Foundation
 import GRDB
 import SluiceCore
+import SluiceTestSupport
 import Testing
 
 @testable import SluiceStore
 
 func temporaryDatabase() throws -> String {
-    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("sluice-test-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    let directory = try scratchDirectory("sluice-test")
     return directory.appendingPathComponent("test.db").path
 }
 
