@@ -2,8 +2,8 @@ import Foundation
 import Logging
 import SluiceCore
 import SluiceStore
-import Synchronization
 import SluiceTestSupport
+import Synchronization
 import Testing
 
 @testable import SluiceIngest
