@@ -61,15 +61,21 @@ struct Bench: AsyncParsableCommand {
     @Option(help: .hidden)
     var part: String?
 
+    /// `--part stages`: the LiteLLM log to read, and how many of its lines.
+    @Option(help: .hidden)
+    var log: String?
+    @Option(help: .hidden)
+    var lines = 20_000
+
     @Option(help: "Run only these parts, comma-separated (ingest, scoring, gateway, tail).")
     var only: String?
 
     func run() async throws {
         try await reportingErrors {
             if part == "stages" {
-                // A profiling aid, not a target: one core's time per line and stage, over the first
-                // `--accounts` lines of the LiteLLM log `--out`.
-                print(try StagesBench.run(file: out ?? "", lines: accounts))
+                // A profiling aid, not a target: one core's time per line and stage.
+                guard let log else { throw ValidationError("--part stages reads the LiteLLM log named by --log") }
+                print(try StagesBench.run(file: log, lines: lines))
                 return
             }
             if part == "scoring" {
@@ -312,7 +318,7 @@ enum IngestBench {
 // MARK: - Scoring
 
 /// One core's time per line in each stage of ingestion, over the first lines of a LiteLLM log:
-/// where to look first when ingest is slow. `sluice bench --part stages --out LOG --accounts LINES`.
+/// where to look first when ingest is slow. `sluice bench --part stages --log LOG [--lines N]`.
 enum StagesBench {
     static func run(file: String, lines limit: Int) throws -> String {
         let data = try Data(contentsOf: URL(fileURLWithPath: file))
