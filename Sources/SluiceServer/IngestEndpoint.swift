@@ -120,18 +120,24 @@ extension SluiceAPI {
     /// the lines of NDJSON (indexed by line from 0; blank lines are neither records nor errors).
     static func parse(_ bytes: [UInt8], with parser: LogParser) throws -> [(index: Int, outcome: ParseOutcome)] {
         guard let first = bytes.firstIndex(where: { !isWhitespace($0) }) else { return [] }
-        let whole = Result { () throws(JSONParseError) -> JSONValue in
-            try bytes.withUnsafeBufferPointer { buffer throws(JSONParseError) in try JSONValue.parse(bytes: buffer) }
-        }
-        switch (bytes[first], whole) {
-        case (UInt8(ascii: "["), .success(let value)):
-            return (value.arrayValue ?? []).enumerated().map { ($0, parser.parse(object: $1)) }
-        case (UInt8(ascii: "["), .failure(let error)):
-            throw APIError.badRequest("body is not a JSON array: \(error.message) at byte \(error.offset)")
-        case (UInt8(ascii: "{"), .success(let value)):
-            return [(0, parser.parse(object: value))]
-        default:
-            break
+        if bytes[first] == UInt8(ascii: "[") || bytes[first] == UInt8(ascii: "{") {
+            let whole = bytes.withUnsafeBufferPointer { buffer -> Result<[(Int, ParseOutcome)], JSONParseError> in
+                Result { () throws(JSONParseError) in
+                    try JSONTape.parse(buffer).withRoot(of: buffer) { root in
+                        root.isArray
+                            ? root.elements.enumerated().map { ($0, parser.parse(object: $1)) }
+                            : [(0, parser.parse(object: root))]
+                    }
+                }
+            }
+            switch (bytes[first], whole) {
+            case (_, .success(let outcomes)):
+                return outcomes.map { (index: $0.0, outcome: $0.1) }
+            case (UInt8(ascii: "["), .failure(let error)):
+                throw APIError.badRequest("body is not a JSON array: \(error.message) at byte \(error.offset)")
+            default:
+                break  // not one JSON object: NDJSON, whose first line may be one
+            }
         }
         var outcomes: [(index: Int, outcome: ParseOutcome)] = []
         bytes.withUnsafeBufferPointer { buffer in

@@ -47,10 +47,8 @@ public enum ParseOutcome: Sendable, Equatable {
 
 /// Turns lines of one format into records. Pure: no I/O, no clocks.
 public struct LogParser: Sendable {
-    public var format: LogFormat { didSet { fields = format.fields(accountPaths: accountPaths) } }
-    public var accountPaths: [FieldPath] { didSet { fields = format.fields(accountPaths: accountPaths) } }
-    /// What of a line the mapping reads: the rest is checked, not built.
-    var fields: JSONFields = .all
+    public var format: LogFormat
+    public var accountPaths: [FieldPath]
     public var keyHasher: KeyHasher
     public var maximumLineBytes: Int
 
@@ -59,7 +57,6 @@ public struct LogParser: Sendable {
         self.accountPaths = (accountPaths?.isEmpty ?? true) ? format.defaultAccountPaths : accountPaths!
         self.keyHasher = keyHasher
         self.maximumLineBytes = maximumLineBytes
-        self.fields = format.fields(accountPaths: self.accountPaths)
     }
 
     /// Parses one line, without its newline. A trailing CR is tolerated; a blank line is skipped.
@@ -69,17 +66,13 @@ public struct LogParser: Sendable {
         if line.count > maximumLineBytes { return .bad(.tooLong, "line of \(line.count) bytes exceeds \(maximumLineBytes)") }
         if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { return .skipped }
         guard isValidUTF8(line) else { return .bad(.invalidUTF8, "line is not valid UTF-8") }
-        let value: JSONValue
+        let tape: JSONTape
         do {
-            value = try JSONValue.parse(bytes: line, keeping: fields)
+            tape = try JSONTape.parse(line)
         } catch {
             return .bad(.notJSON, "\(error.message) at byte \(error.offset)")
         }
-        let outcome = parse(object: value)
-        assert(
-            outcome == parse(object: try! JSONValue.parse(bytes: line)),
-            "LogFormat.fields(accountPaths:) misses a member the \(format) mapping reads")
-        return outcome
+        return tape.withRoot(of: line) { parse(object: $0) }
     }
 
     public func parse(line: String) -> ParseOutcome {
@@ -87,9 +80,9 @@ public struct LogParser: Sendable {
         return copy.withUTF8 { parse(line: $0) }
     }
 
-    /// Maps one decoded JSON object (a line, or an element of an ingest batch).
-    public func parse(object value: JSONValue) -> ParseOutcome {
-        guard case .object = value else { return .bad(.notObject, "a log record must be a JSON object") }
+    /// Maps one JSON object (a line, or an element of an ingest batch).
+    public func parse(object value: JSONNode) -> ParseOutcome {
+        guard value.isObject else { return .bad(.notObject, "a log record must be a JSON object") }
         do throws(MappingError) {
             switch format {
             case .litellm: return try mapLiteLLM(value)
@@ -103,10 +96,10 @@ public struct LogParser: Sendable {
 
     // MARK: - Mappings
 
-    func mapLiteLLM(_ outer: JSONValue) throws(MappingError) -> ParseOutcome {
+    func mapLiteLLM(_ outer: JSONNode) throws(MappingError) -> ParseOutcome {
         var payload = outer
         if let wrapped = outer["standard_logging_object"] {
-            guard case .object = wrapped else { throw MappingError(.wrongType, "standard_logging_object is not an object") }
+            guard wrapped.isObject else { throw MappingError(.wrongType, "standard_logging_object is not an object") }
             payload = wrapped
         }
         let metadata = payload["metadata"]
@@ -137,13 +130,13 @@ public struct LogParser: Sendable {
             try applyParameters(parameters, to: &record, field: "model_parameters")
         }
         record.messages = try messages(payload["messages"], "messages")
-        if let choices = payload["response"]?["choices"]?.arrayValue, let first = choices.first {
+        if let first = payload["response"]?["choices"]?.elements.first {
             record.finishReason = first["finish_reason"]?.stringValue
         }
         return .record(record)
     }
 
-    func mapOpenAI(_ payload: JSONValue) throws(MappingError) -> ParseOutcome {
+    func mapOpenAI(_ payload: JSONNode) throws(MappingError) -> ParseOutcome {
         let keyID = try optionalString(payload["api_key_id"], "api_key_id")
         guard let account = try account(in: payload, keyID: keyID) else {
             throw MappingError(.missingAccount, "none of \(accountPathList) is set")
@@ -158,7 +151,7 @@ public struct LogParser: Sendable {
         guard let request = payload["request"], !request.isNull else {
             throw MappingError(.missingField, "request (the Chat Completions body) is missing")
         }
-        guard case .object = request else { throw MappingError(.wrongType, "request must be an object") }
+        guard request.isObject else { throw MappingError(.wrongType, "request must be an object") }
         try applyRequestBody(request, to: &record, field: "request")
         if let endUser = try optionalString(payload["end_user"], "end_user") { record.endUser = endUser }
         if let usage = payload["usage"], !usage.isNull {
@@ -167,22 +160,32 @@ public struct LogParser: Sendable {
         }
         let finishReason = try optionalString(payload["finish_reason"], "finish_reason")
         record.finishReason =
-            finishReason ?? payload["response"]?["choices"]?.arrayValue?.first?["finish_reason"]?.stringValue
+            finishReason ?? payload["response"]?["choices"]?.elements.first?["finish_reason"]?.stringValue
         return .record(record)
     }
 
-    func mapNginx(_ payload: JSONValue) throws(MappingError) -> ParseOutcome {
+    func mapNginx(_ payload: JSONNode) throws(MappingError) -> ParseOutcome {
         let method = payload["request_method"]?.stringValue ?? "POST"
-        let bodyText = try optionalString(payload["request_body"], "request_body") ?? ""
+        var bodyText = try optionalString(payload["request_body"], "request_body") ?? ""
         // Health checks and other bodiless requests are not model calls.
         if method != "POST" || bodyText.isEmpty || bodyText == "-" { return .skipped }
-        let body: JSONValue
-        do {
-            body = try JSONValue.parse(bodyText)
-        } catch {
-            throw MappingError(.invalidBody, "request_body is not JSON: \(error.message)")
+        // The body is a JSON text inside a string: parsed from the string's own bytes.
+        let outcome = bodyText.withUTF8 { bytes -> Result<ParseOutcome, MappingError> in
+            let tape: JSONTape
+            do throws(JSONParseError) {
+                tape = try JSONTape.parse(bytes)
+            } catch {
+                return .failure(MappingError(.invalidBody, "request_body is not JSON: \(error.message)"))
+            }
+            return tape.withRoot(of: bytes) { body in
+                Result { () throws(MappingError) in try mapNginx(payload, body: body) }
+            }
         }
-        guard case .object = body else { throw MappingError(.invalidBody, "request_body is not a JSON object") }
+        return try outcome.get()
+    }
+
+    func mapNginx(_ payload: JSONNode, body: JSONNode) throws(MappingError) -> ParseOutcome {
+        guard body.isObject else { throw MappingError(.invalidBody, "request_body is not a JSON object") }
         let authorization = try optionalString(payload["http_authorization"], "http_authorization")
         let keyID = authorization.flatMap(KeyHasher.bearerToken).map(keyHasher.keyID(forRawKey:))
         guard let account = try account(in: payload, keyID: keyID) else {
@@ -212,7 +215,7 @@ public struct LogParser: Sendable {
 
     var accountPathList: String { accountPaths.map(\.description).joined(separator: ", ") }
 
-    func account(in payload: JSONValue, keyID: String?) throws(MappingError) -> String? {
+    func account(in payload: JSONNode, keyID: String?) throws(MappingError) -> String? {
         for path in accountPaths {
             // The raw Authorization header is never an identity: its keyed hash is.
             if path.components.last == "http_authorization" {
@@ -229,12 +232,13 @@ public struct LogParser: Sendable {
         return nil
     }
 
-    func eventTime(_ value: JSONValue?, _ field: String) throws(MappingError) -> Double {
+    func eventTime(_ value: JSONNode?, _ field: String) throws(MappingError) -> Double {
         guard let value, !value.isNull else { throw MappingError(.missingField, "\(field) is missing") }
         let seconds: Double
-        switch value {
-        case .number(let d): seconds = d
-        case .string(let s):
+        switch value.kind {
+        case .number: seconds = value.numberValue!
+        case .string:
+            let s = value.stringValue!
             if let d = Double(s) {
                 seconds = d
             } else if let d = ISO8601.parse(s) {
@@ -251,21 +255,21 @@ public struct LogParser: Sendable {
         return seconds
     }
 
-    func firstString(_ a: (JSONValue?, String), _ b: (JSONValue?, String)) throws(MappingError) -> String? {
+    func firstString(_ a: (JSONNode?, String), _ b: (JSONNode?, String)) throws(MappingError) -> String? {
         if let first = try optionalString(a.0, a.1) { return first }
         return try optionalString(b.0, b.1)
     }
 
-    func optionalString(_ value: JSONValue?, _ field: String) throws(MappingError) -> String? {
+    func optionalString(_ value: JSONNode?, _ field: String) throws(MappingError) -> String? {
         guard let value else { return nil }
-        switch value {
+        switch value.kind {
         case .null: return nil
-        case .string(let s): return s.isEmpty ? nil : s
+        case .string: return value.rawBytes.isEmpty ? nil : value.stringValue
         default: throw MappingError(.wrongType, "\(field) must be a string")
         }
     }
 
-    func integer(_ value: JSONValue, _ field: String) throws(MappingError) -> Int {
+    func integer(_ value: JSONNode, _ field: String) throws(MappingError) -> Int {
         guard let d = value.numberValue else { throw MappingError(.wrongType, "\(field) must be a number") }
         guard d.isFinite, d == d.rounded(), abs(d) < 1e12 else {
             throw MappingError(.outOfRange, "\(field) \(d) is not a usable integer")
@@ -274,33 +278,33 @@ public struct LogParser: Sendable {
     }
 
     /// An HTTP status code: 100 to 599.
-    func httpStatus(_ value: JSONValue, _ field: String) throws(MappingError) -> Int {
+    func httpStatus(_ value: JSONNode, _ field: String) throws(MappingError) -> Int {
         let status = try integer(value, field)
         guard (100...599).contains(status) else { throw MappingError(.outOfRange, "\(field) \(status) is not an HTTP status") }
         return status
     }
 
     /// A token count: a JSON number, absent or null for zero, never negative or absurd.
-    func count(_ value: JSONValue?, _ field: String) throws(MappingError) -> Int {
+    func count(_ value: JSONNode?, _ field: String) throws(MappingError) -> Int {
         guard let value, !value.isNull else { return 0 }
-        guard case .number(let d) = value else { throw MappingError(.wrongType, "\(field) must be a number") }
+        guard value.kind == .number, let d = value.numberValue else { throw MappingError(.wrongType, "\(field) must be a number") }
         guard d.isFinite, d >= 0, d <= 50_000_000, d == d.rounded() else {
             throw MappingError(.outOfRange, "\(field) \(d) is out of range")
         }
         return Int(d)
     }
 
-    func applyRequestBody(_ body: JSONValue, to record: inout RequestRecord, field: String) throws(MappingError) {
+    func applyRequestBody(_ body: JSONNode, to record: inout RequestRecord, field: String) throws(MappingError) {
         record.model = try optionalString(body["model"], "\(field).model")
         record.endUser = try optionalString(body["user"], "\(field).user")
         try applyParameters(body, to: &record, field: field)
         record.messages = try messages(body["messages"], "\(field).messages")
     }
 
-    func applyParameters(_ parameters: JSONValue, to record: inout RequestRecord, field: String) throws(MappingError) {
-        guard case .object = parameters else { throw MappingError(.wrongType, "\(field) must be an object") }
+    func applyParameters(_ parameters: JSONNode, to record: inout RequestRecord, field: String) throws(MappingError) {
+        guard parameters.isObject else { throw MappingError(.wrongType, "\(field) must be an object") }
         if let t = parameters["temperature"], !t.isNull {
-            guard case .number(let d) = t, d.isFinite, d >= 0, d <= 10 else {
+            guard t.kind == .number, let d = t.numberValue, d.isFinite, d >= 0, d <= 10 else {
                 throw MappingError(.wrongType, "\(field).temperature must be a number from 0 to 10")
             }
             record.temperature = d
@@ -313,10 +317,12 @@ public struct LogParser: Sendable {
             record.n = max(1, samples)
         }
         if let l = parameters["logprobs"], !l.isNull {
-            switch l {
-            case .bool(let b): record.logprobs = b
+            switch l.kind {
+            case .true, .false: record.logprobs = l.kind == .true
             // The legacy completions API takes an integer number of logprobs.
-            case .number(let d): record.logprobs = true; record.topLogprobs = max(record.topLogprobs, Int(max(0, min(d, 100))))
+            case .number:
+                record.logprobs = true
+                record.topLogprobs = max(record.topLogprobs, Int(max(0, min(l.numberValue!, 100))))
             default: throw MappingError(.wrongType, "\(field).logprobs must be a boolean")
             }
         }
@@ -325,22 +331,23 @@ public struct LogParser: Sendable {
             if record.topLogprobs > 0 { record.logprobs = true }
         }
         if let s = parameters["stream"], !s.isNull { record.stream = s.boolValue ?? false }
-        if let tools = parameters["tools"]?.arrayValue { record.toolCount = tools.count }
-        if let functions = parameters["functions"]?.arrayValue { record.toolCount += functions.count }
+        if let tools = parameters["tools"], tools.isArray { record.toolCount = tools.count }
+        if let functions = parameters["functions"], functions.isArray { record.toolCount += functions.count }
     }
 
-    func messages(_ value: JSONValue?, _ field: String) throws(MappingError) -> [ChatMessage] {
+    func messages(_ value: JSONNode?, _ field: String) throws(MappingError) -> [ChatMessage] {
         guard let value else { return [] }
-        switch value {
+        switch value.kind {
         case .null: throw MappingError(.wrongType, "\(field) is null")
-        case .string(let prompt): return [ChatMessage(role: "user", text: prompt)]
-        case .array(let items):
+        case .string: return [ChatMessage(role: "user", text: value.stringValue!)]
+        case .array:
             var result: [ChatMessage] = []
-            result.reserveCapacity(items.count)
-            for item in items {
-                guard case .object = item else { throw MappingError(.wrongType, "\(field) must hold objects") }
+            result.reserveCapacity(value.count)
+            for item in value.elements {
+                guard item.isObject else { throw MappingError(.wrongType, "\(field) must hold objects") }
                 let role = item["role"]?.stringValue ?? "user"
-                let hasToolCalls = !(item["tool_calls"]?.arrayValue?.isEmpty ?? true) || item["function_call"] != nil
+                let hasToolCalls =
+                    (item["tool_calls"].map { $0.isArray && $0.count > 0 } ?? false) || item["function_call"] != nil
                 result.append(ChatMessage(role: role, text: Self.text(of: item["content"]), hasToolCalls: hasToolCalls))
             }
             return result
@@ -349,14 +356,13 @@ public struct LogParser: Sendable {
     }
 
     /// The text of a message's content: a string, or the `text` of its parts.
-    static func text(of content: JSONValue?) -> String {
-        switch content {
-        case .string(let s): return s
-        case .array(let parts):
-            return parts.compactMap { part -> String? in
-                if case .string(let s) = part { return s }
-                return part["text"]?.stringValue
-            }.joined(separator: "\n")
+    static func text(of content: JSONNode?) -> String {
+        guard let content else { return "" }
+        switch content.kind {
+        case .string: return content.stringValue!
+        case .array:
+            return content.elements.compactMap { part -> String? in part.stringValue ?? part["text"]?.stringValue }
+                .joined(separator: "\n")
         default: return ""
         }
     }
