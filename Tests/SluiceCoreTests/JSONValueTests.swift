@@ -91,9 +91,10 @@ import Testing
     @Test func decodesEscapesAndSurrogates() throws {
         let text = #"["a\"b\\c\/d\b\f\n\r\t", "\ud83d\ude00", "\ud800x", "\udc00", "\ud800\u0041", "plain é"]"#
         try Self.read(text) { root in
-            #expect(root.elements.map { $0.stringValue ?? "?" } == [
-                "a\"b\\c/d\u{08}\u{0C}\n\r\t", "😀", "\u{FFFD}x", "\u{FFFD}", "\u{FFFD}A", "plain é",
-            ])
+            #expect(
+                root.elements.map { $0.stringValue ?? "?" } == [
+                    "a\"b\\c/d\u{08}\u{0C}\n\r\t", "😀", "\u{FFFD}x", "\u{FFFD}", "\u{FFFD}A", "plain é",
+                ])
         }
     }
 

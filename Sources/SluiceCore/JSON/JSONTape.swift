@@ -28,6 +28,13 @@ public struct JSONTape: Sendable {
         var kind: Kind
         /// A string with escapes: its bytes are not yet its text.
         var escaped: Bool
+        /// A string's length and last byte: a key lookup compares whole keys only where these match.
+        var tag: UInt16 = 0
+    }
+
+    /// The `tag` of an unescaped string of these bytes.
+    static func tag(_ text: UnsafeBufferPointer<UInt8>) -> UInt16 {
+        UInt16(truncatingIfNeeded: text.count) | UInt16(text.last ?? 0) << 8
     }
 
     let nodes: [Node]
@@ -97,6 +104,7 @@ public struct JSONNode {
     }
 
     func member(named wanted: UnsafeBufferPointer<UInt8>) -> JSONNode? {
+        let tag = JSONTape.tag(wanted)
         var i = index + 1
         let end = Int(node.next)
         while i < end {
@@ -104,7 +112,7 @@ public struct JSONNode {
             let matches =
                 key.escaped
                 ? Array(JSONNode(bytes: bytes, nodes: nodes, index: i).text.utf8).elementsEqual(wanted)
-                : Int(key.length) == wanted.count
+                : key.tag == tag && Int(key.length) == wanted.count
                     && (wanted.isEmpty
                         || memcmp(bytes.baseAddress! + Int(key.start), wanted.baseAddress!, wanted.count) == 0)
             if matches { return JSONNode(bytes: bytes, nodes: nodes, index: i + 1) }
@@ -120,7 +128,11 @@ public struct JSONNode {
         result.reserveCapacity(count)
         var i = index + 1
         while i < Int(node.next) {
-            result.append((JSONNode(bytes: bytes, nodes: nodes, index: i).text, JSONNode(bytes: bytes, nodes: nodes, index: i + 1)))
+            result.append(
+                (
+                    JSONNode(bytes: bytes, nodes: nodes, index: i).text,
+                    JSONNode(bytes: bytes, nodes: nodes, index: i + 1)
+                ))
             i = Int(nodes[i + 1].next)
         }
         return result
@@ -254,13 +266,13 @@ struct JSONScanner {
     }
 
     /// Writes a node while there is room, and counts it either way.
-    mutating func append(_ kind: JSONTape.Kind, start: Int, length: Int, escaped: Bool = false) {
+    mutating func append(_ kind: JSONTape.Kind, start: Int, length: Int, escaped: Bool = false, tag: UInt16 = 0) {
         defer { count += 1 }
         guard count < capacity else { return }
         (nodes + count).initialize(
             to: JSONTape.Node(
                 start: UInt32(truncatingIfNeeded: start), length: UInt32(truncatingIfNeeded: length),
-                next: UInt32(truncatingIfNeeded: count + 1), kind: kind, escaped: escaped))
+                next: UInt32(truncatingIfNeeded: count + 1), kind: kind, escaped: escaped, tag: tag))
     }
 
     mutating func scanValue(depth: Int) throws(JSONParseError) {
@@ -367,7 +379,8 @@ struct JSONScanner {
             guard index < bytes.count else { throw error("unterminated string") }
             switch bytes[index] {
             case UInt8(ascii: "\""):
-                append(.string, start: start, length: index - start, escaped: escaped)
+                let text = UnsafeBufferPointer(rebasing: bytes[start..<index])
+                append(.string, start: start, length: text.count, escaped: escaped, tag: JSONTape.tag(text))
                 index += 1
                 return
             case UInt8(ascii: "\\"):
@@ -470,7 +483,8 @@ struct JSONScanner {
             while i < raw.count {
                 // The plain run up to the next escape, copied whole.
                 let run = i
-                while i < raw.count && raw[i] != UInt8(ascii: "\\") { i += 1 }
+                let found = memchr(raw.baseAddress! + i, Int32(UInt8(ascii: "\\")), raw.count - i)
+                i = found.map { UnsafePointer($0.assumingMemoryBound(to: UInt8.self)) - raw.baseAddress! } ?? raw.count
                 if i > run {
                     UnsafeMutableRawPointer(out.baseAddress! + written).copyMemory(
                         from: raw.baseAddress! + run, byteCount: i - run)
