@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import SluiceCore
+import Synchronization
 
 /// Where a file source has got to. Identity is the device and inode; the fingerprint of the
 /// first bytes tells a reused inode or a truncated file from the one that was read.
@@ -58,6 +59,9 @@ public enum CommitOutcome: Sendable, Equatable {
 public final class SQLiteStore: Sendable {
     let pool: DatabasePool
     public let path: String
+    /// The sketches recent batches committed, decoded: the next batch of a busy account starts
+    /// from them instead of reading and decoding its blob again. Used on the writer connection only.
+    let sketchCache = Mutex(SketchCache())
 
     /// Opens (creating if needed) and migrates the database at `path`.
     /// - Parameter busyTimeout: seconds a write waits for another process's lock before failing.
@@ -100,24 +104,42 @@ public final class SQLiteStore: Sendable {
     }
 
     func write(_ items: [(RequestRecord, RequestFeatures)], progress: IngestProgress) async throws -> CommitOutcome {
-        try await pool.write { db in
-            if let batchID = progress.batchID {
-                if try Bool.fetchOne(db, sql: "SELECT 1 FROM ingest_batches WHERE batch_id = ?", arguments: [batchID])
-                    == true
-                {
-                    return .duplicate
-                }
-                try db.execute(
-                    sql: "INSERT INTO ingest_batches(batch_id, at) VALUES (?, ?)",
-                    arguments: [batchID, Date().timeIntervalSince1970])
-            }
+        try await pool.writeWithoutTransaction { db in
+            // Another connection (another process) that committed may have changed any sketch.
+            let version = try Int64.fetchOne(db, sql: "PRAGMA data_version") ?? 0
+            var cached = self.sketchCache.withLock { $0.take(ifVersion: version) }
             var aggregate = BatchAggregate()
-            for (record, features) in items {
-                aggregate.add(record, features: features) { entity in try? Self.loadSketch(db, entity) }
+            var outcome = CommitOutcome.duplicate
+            do {
+                try db.inTransaction {
+                    if let batchID = progress.batchID {
+                        let seen = "SELECT 1 FROM ingest_batches WHERE batch_id = ?"
+                        if try Bool.fetchOne(db, sql: seen, arguments: [batchID]) == true { return .rollback }
+                        try db.execute(
+                            sql: "INSERT INTO ingest_batches(batch_id, at) VALUES (?, ?)",
+                            arguments: [batchID, Date().timeIntervalSince1970])
+                    }
+                    items.withUnsafeBufferPointer { items in
+                        for i in items.indices {
+                            aggregate.add(items[i].0, features: items[i].1) { entity in
+                                cached.removeValue(forKey: entity) ?? (try? Self.loadSketch(db, entity))
+                            }
+                        }
+                    }
+                    try Self.write(aggregate, db)
+                    try Self.write(progress, records: items.count, db)
+                    outcome = .committed(records: items.count)
+                    return .commit
+                }
+            } catch {
+                // What the cache held may not be what is stored: start again from the database.
+                self.sketchCache.withLock { $0 = SketchCache() }
+                throw error
             }
-            try Self.write(aggregate, db)
-            try Self.write(progress, records: items.count, db)
-            return .committed(records: items.count)
+            // Committed: the batch's sketches are now the stored ones.
+            cached.merge(aggregate.sketches) { _, new in new }
+            self.sketchCache.withLock { $0.keep(cached, version: version) }
+            return outcome
         }
     }
 
@@ -322,5 +344,26 @@ public struct StoreError: Error, Sendable, CustomStringConvertible {
         default:
             return StoreError(code: "store_failed", message: "cannot \(doing) database \(path): \(detail)")
         }
+    }
+}
+
+/// Decoded sketches as last committed by this store's writer, at a `PRAGMA data_version` of its
+/// connection (which changes when any other connection commits).
+struct SketchCache {
+    var sketches: [String: AccountSketch] = [:]
+    var version: Int64 = -1
+    /// Entities kept: enough for every busy account of a large deployment; beyond it the cache
+    /// starts over rather than track which to drop.
+    static let limit = 4096
+
+    /// The cached sketches, if nothing else has committed since they were kept; the cache is left empty.
+    mutating func take(ifVersion current: Int64) -> [String: AccountSketch] {
+        defer { self = SketchCache() }
+        return current == version ? sketches : [:]
+    }
+
+    mutating func keep(_ sketches: [String: AccountSketch], version: Int64) {
+        self.sketches = sketches.count <= Self.limit ? sketches : [:]
+        self.version = version
     }
 }

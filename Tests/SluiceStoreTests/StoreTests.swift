@@ -51,6 +51,30 @@ func item(_ account: String, time: Double, prompt: String, completion: Int = 100
         #expect(detail.requests == 50 && detail.endUsers.count == 2 && detail.features["completion_tokens"] == 5000)
     }
 
+    /// A batch starts from the sketches the writer kept from the last one, unless another
+    /// connection (another process on the same file) committed since: then from the database.
+    @Test func keptSketchesGiveWayToWhatAnotherProcessCommitted() async throws {
+        let path = try temporaryDatabase()
+        let first = try SQLiteStore(path: path)
+        let second = try SQLiteStore(path: path)
+        let t0 = 1_795_630_000.0
+        func batch(_ hour: Int) -> [(RequestRecord, RequestFeatures)] {
+            (0..<10).map { item("acme", time: t0 + Double(hour * 3600 + $0), prompt: "q\(hour) \($0)") }
+        }
+        let progress = IngestProgress(source: "s")
+        _ = try await first.commit(batch(0), progress: progress)
+        _ = try await second.commit(batch(1), progress: progress)
+        _ = try await first.commit(batch(2), progress: progress)
+        _ = try await first.commit(batch(3), progress: progress)
+        let acme = try #require(try await first.profiles().first { $0.id == "acme" })
+        // Every request of the four batches is in the sketch's hours, not only the first store's.
+        #expect(acme.sketch.hourOfDay.reduce(0, +) == 40)
+        #expect(acme.sketch.lastSeen == t0 + 3 * 3600 + 9)
+        // The kept sketches are exactly what is stored.
+        let stored = try #require(try await SQLiteStore(path: path).profiles().first { $0.id == "acme" })
+        #expect(stored.sketch.encoded() == acme.sketch.encoded())
+    }
+
     @Test func anAccountWithTwoKeysListsThemApartFromItsEndUsers() async throws {
         let store = try SQLiteStore(path: try temporaryDatabase())
         let items = (0..<40).map { i -> (RequestRecord, RequestFeatures) in
