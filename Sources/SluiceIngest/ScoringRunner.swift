@@ -3,8 +3,12 @@ import Logging
 import SluiceCore
 import SluiceStore
 
-/// Runs scoring passes one at a time: on event time (whenever the logs' own clock crosses
-/// `eventInterval`) and on demand (the wall-clock timer of `serve`, the end of a replay).
+/// Runs scoring passes: on event time (whenever the logs' own clock crosses `eventInterval`) and
+/// on demand (the wall-clock timer of `serve`, the end of a replay).
+///
+/// A pass scores what was committed when it starts: its read snapshot is taken before
+/// `eventTimeAdvanced` returns, so the tailer's next batch is not in it. It then assesses and saves
+/// while ingestion goes on; passes save one after another, in the order they started.
 public actor ScoringRunner {
     let store: SQLiteStore
     let scorer: Scorer
@@ -19,6 +23,8 @@ public actor ScoringRunner {
     public private(set) var lastTimings: PassTimings?
     /// Called with every pass's assessments once they are saved (the `auto_block` policy).
     var afterPass: (@Sendable ([Assessment]) async -> Void)?
+    /// The pass started last, perhaps still assessing or saving.
+    var latest: Task<Int, Never>?
 
     public init(store: SQLiteStore, scorer: Scorer, eventInterval: Double, logger: Logger) {
         self.store = store
@@ -32,7 +38,8 @@ public actor ScoringRunner {
         afterPass = hook
     }
 
-    /// Called after every committed batch with the newest event time it held.
+    /// Called after every committed batch with the newest event time it held. Returns once a
+    /// pass this starts has read its snapshot, not when the pass is done.
     public func eventTimeAdvanced(to time: Double) async {
         guard time > latestEventTime else { return }
         latestEventTime = time
@@ -42,17 +49,37 @@ public actor ScoringRunner {
         }
         if time >= next {
             nextEventScore = boundary(after: time)
-            await runPass()
+            _ = await startPass()
         }
     }
 
     func boundary(after time: Double) -> Double { ((time / eventInterval).rounded(.down) + 1) * eventInterval }
 
-    /// Scores every account now, at the latest event time seen. Errors are logged, not thrown:
-    /// the next pass tries again.
+    /// Scores every account now, at the latest event time seen, after the passes before it.
+    /// Errors are logged, not thrown: the next pass tries again. Returns the accounts flagged.
     @discardableResult
     public func runPass() async -> Int {
+        await startPass().value
+    }
+
+    /// Waits for the passes started so far to save (at shutdown).
+    public func finishPasses() async {
+        _ = await latest?.value
+    }
+
+    /// Starts a pass; returns once it has read what it scores (or failed to).
+    func startPass() async -> Task<Int, Never> {
+        let previous = latest
+        let (snapshot, taken) = AsyncStream<Void>.makeStream()
+        let pass = Task { await self.pass(after: previous) { taken.finish() } }
+        latest = pass
+        for await _ in snapshot {}
+        return pass
+    }
+
+    func pass(after previous: Task<Int, Never>?, snapshotTaken: @escaping @Sendable () -> Void) async -> Int {
         let started = Date()
+        defer { snapshotTaken() }
         do {
             // Below every evidence floor an entity can be neither flagged, clustered nor compared.
             let floor = min(
@@ -66,18 +93,23 @@ public actor ScoringRunner {
                 defer { step = now }
                 return (now - step).seconds
             }
-            let profiles = try await store.profiles(minimumRequests: floor)
+            let profiles = try await store.profiles(minimumRequests: floor, snapshotTaken: snapshotTaken)
             timings.load = lap()
             var assessments = scorer.assess(profiles)
             timings.assess = lap()
+            let eventTime = latestEventTime > 0 ? latestEventTime : started.timeIntervalSince1970
+            // Scores are saved in the order passes started, each over the one before.
+            _ = await previous?.value
+            step = clock.now
             let allowed = try await store.activeAccounts(.allow)
             // Allowlisted accounts keep their score, for the record, but are never flagged.
             for i in assessments.indices where allowed.contains(assessments[i].account) {
                 assessments[i].level = .none
             }
-            let seconds = Date().timeIntervalSince(started)
-            let eventTime = latestEventTime > 0 ? latestEventTime : started.timeIntervalSince1970
-            try await store.save(assessments, eventTime: eventTime, seconds: seconds)
+            let seconds = timings.load + timings.assess
+            // An account's requests when it was flagged are those the pass saw.
+            let requests = Dictionary(uniqueKeysWithValues: profiles.map { ($0.id, $0.totals[.requests]) })
+            try await store.save(assessments, eventTime: eventTime, seconds: seconds, requests: requests)
             timings.save = lap()
             lastPass = Date()
             passes += 1

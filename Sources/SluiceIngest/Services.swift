@@ -69,6 +69,7 @@ public struct TailService: Service {
                 try? await Task.sleep(for: .milliseconds(10))
             }
         }
+        await scoring.finishPasses()
     }
 
     static func seconds(_ value: Double) -> String {

@@ -5,14 +5,20 @@ import SluiceCore
 extension SQLiteStore {
     /// Every account and end user with at least `minimumRequests` requests, with its totals and
     /// sketch, for a scoring pass. Entities below every evidence floor need not be decoded.
-    public func profiles(minimumRequests: Int = 0) async throws -> [AccountProfile] {
+    /// `snapshotTaken` is called once the read sees all it will see: later commits are not in it.
+    public func profiles(minimumRequests: Int = 0, snapshotTaken: (@Sendable () -> Void)? = nil) async throws
+        -> [AccountProfile]
+    {
         try await pool.read { db in
             let columns = Self.bucketColumns.joined(separator: ", ")
             var result: [AccountProfile] = []
             let rows = try Row.fetchCursor(
                 db, sql: "SELECT id, parent, sketch, \(columns) FROM accounts WHERE requests >= ?",
                 arguments: [minimumRequests])
-            while let row = try rows.next() {
+            // SQLite takes a read transaction's snapshot at its first step.
+            var next = try rows.next()
+            snapshotTaken?()
+            while let row = next {
                 var counters = Counters()
                 for i in counters.values.indices { counters.values[i] = row[3 + i] }
                 // Decoded where SQLite holds the blob, without copying it out first.
@@ -21,14 +27,18 @@ extension SQLiteStore {
                 }
                 result.append(
                     AccountProfile(id: row[0], parent: row[1], totals: counters, sketch: sketch ?? AccountSketch()))
+                next = try rows.next()
             }
             return result
         }
     }
 
     /// Stores a scoring pass. Records when an account first reached `review` (time and its
-    /// request count then), keeps a history point when the level or score moved.
-    public func save(_ assessments: [Assessment], eventTime: Double, seconds: Double) async throws {
+    /// request count then: from `requests`, what the pass saw, else as stored now), keeps a history
+    /// point when the level or score moved.
+    public func save(
+        _ assessments: [Assessment], eventTime: Double, seconds: Double, requests: [String: Int64] = [:]
+    ) async throws {
         try await pool.write { db in
             var previous: [String: (score: Double, level: String, firstFlagged: Double?)] = [:]
             let stored = try Row.fetchCursor(db, sql: "SELECT account, score, level, first_flagged_at FROM scores")
@@ -58,7 +68,8 @@ extension SQLiteStore {
                 let isFlagged = a.level >= .review
                 if isFlagged { flagged += 1 }
                 let newlyFlagged = isFlagged && old?.firstFlagged == nil
-                let requestsAtFlag = newlyFlagged ? try Int64.fetchOne(requestsOf, arguments: [a.account]) : nil
+                let requestsAtFlag =
+                    newlyFlagged ? try requests[a.account] ?? Int64.fetchOne(requestsOf, arguments: [a.account]) : nil
                 try upsert.execute(arguments: [
                     a.account, a.score, a.level.rawValue, reasons, a.cluster, eventTime,
                     newlyFlagged ? eventTime : nil, requestsAtFlag,
