@@ -232,8 +232,8 @@ public struct LogParser: Sendable {
         return nil
     }
 
-    func eventTime(_ value: JSONNode?, _ field: String) throws(MappingError) -> Double {
-        guard let value, !value.isNull else { throw MappingError(.missingField, "\(field) is missing") }
+    func eventTime(_ value: JSONNode?, _ field: @autoclosure () -> String) throws(MappingError) -> Double {
+        guard let value, !value.isNull else { throw MappingError(.missingField, "\(field()) is missing") }
         let seconds: Double
         switch value.kind {
         case .number: seconds = value.numberValue!
@@ -244,13 +244,13 @@ public struct LogParser: Sendable {
             } else if let d = ISO8601.parse(s) {
                 seconds = d
             } else {
-                throw MappingError(.wrongType, "\(field) is neither epoch seconds nor an ISO 8601 time")
+                throw MappingError(.wrongType, "\(field()) is neither epoch seconds nor an ISO 8601 time")
             }
-        default: throw MappingError(.wrongType, "\(field) must be a number")
+        default: throw MappingError(.wrongType, "\(field()) must be a number")
         }
         // 2001 … 2286: anything else is a unit mistake (milliseconds) or garbage.
         guard seconds.isFinite, seconds > 1e9, seconds < 1e10 else {
-            throw MappingError(.outOfRange, "\(field) \(seconds) is not a plausible epoch time in seconds")
+            throw MappingError(.outOfRange, "\(field()) \(seconds) is not a plausible epoch time in seconds")
         }
         return seconds
     }
@@ -260,36 +260,36 @@ public struct LogParser: Sendable {
         return try optionalString(b.0, b.1)
     }
 
-    func optionalString(_ value: JSONNode?, _ field: String) throws(MappingError) -> String? {
+    func optionalString(_ value: JSONNode?, _ field: @autoclosure () -> String) throws(MappingError) -> String? {
         guard let value else { return nil }
         switch value.kind {
         case .null: return nil
         case .string: return value.rawBytes.isEmpty ? nil : value.stringValue
-        default: throw MappingError(.wrongType, "\(field) must be a string")
+        default: throw MappingError(.wrongType, "\(field()) must be a string")
         }
     }
 
-    func integer(_ value: JSONNode, _ field: String) throws(MappingError) -> Int {
-        guard let d = value.numberValue else { throw MappingError(.wrongType, "\(field) must be a number") }
+    func integer(_ value: JSONNode, _ field: @autoclosure () -> String) throws(MappingError) -> Int {
+        guard let d = value.numberValue else { throw MappingError(.wrongType, "\(field()) must be a number") }
         guard d.isFinite, d == d.rounded(), abs(d) < 1e12 else {
-            throw MappingError(.outOfRange, "\(field) \(d) is not a usable integer")
+            throw MappingError(.outOfRange, "\(field()) \(d) is not a usable integer")
         }
         return Int(d)
     }
 
     /// An HTTP status code: 100 to 599.
-    func httpStatus(_ value: JSONNode, _ field: String) throws(MappingError) -> Int {
-        let status = try integer(value, field)
-        guard (100...599).contains(status) else { throw MappingError(.outOfRange, "\(field) \(status) is not an HTTP status") }
+    func httpStatus(_ value: JSONNode, _ field: @autoclosure () -> String) throws(MappingError) -> Int {
+        let status = try integer(value, field())
+        guard (100...599).contains(status) else { throw MappingError(.outOfRange, "\(field()) \(status) is not an HTTP status") }
         return status
     }
 
     /// A token count: a JSON number, absent or null for zero, never negative or absurd.
-    func count(_ value: JSONNode?, _ field: String) throws(MappingError) -> Int {
+    func count(_ value: JSONNode?, _ field: @autoclosure () -> String) throws(MappingError) -> Int {
         guard let value, !value.isNull else { return 0 }
-        guard value.kind == .number, let d = value.numberValue else { throw MappingError(.wrongType, "\(field) must be a number") }
+        guard value.kind == .number, let d = value.numberValue else { throw MappingError(.wrongType, "\(field()) must be a number") }
         guard d.isFinite, d >= 0, d <= 50_000_000, d == d.rounded() else {
-            throw MappingError(.outOfRange, "\(field) \(d) is out of range")
+            throw MappingError(.outOfRange, "\(field()) \(d) is out of range")
         }
         return Int(d)
     }
@@ -309,8 +309,9 @@ public struct LogParser: Sendable {
             }
             record.temperature = d
         }
-        for name in ["max_tokens", "max_completion_tokens"] {
-            if let m = parameters[name], !m.isNull { record.maxTokens = try count(m, "\(field).\(name)") }
+        if let m = parameters["max_tokens"], !m.isNull { record.maxTokens = try count(m, "\(field).max_tokens") }
+        if let m = parameters["max_completion_tokens"], !m.isNull {
+            record.maxTokens = try count(m, "\(field).max_completion_tokens")
         }
         if let n = parameters["n"], !n.isNull {
             let samples = try count(n, "\(field).n")
@@ -335,23 +336,23 @@ public struct LogParser: Sendable {
         if let functions = parameters["functions"], functions.isArray { record.toolCount += functions.count }
     }
 
-    func messages(_ value: JSONNode?, _ field: String) throws(MappingError) -> [ChatMessage] {
+    func messages(_ value: JSONNode?, _ field: @autoclosure () -> String) throws(MappingError) -> [ChatMessage] {
         guard let value else { return [] }
         switch value.kind {
-        case .null: throw MappingError(.wrongType, "\(field) is null")
+        case .null: throw MappingError(.wrongType, "\(field()) is null")
         case .string: return [ChatMessage(role: "user", text: value.stringValue!)]
         case .array:
             var result: [ChatMessage] = []
             result.reserveCapacity(value.count)
             for item in value.elements {
-                guard item.isObject else { throw MappingError(.wrongType, "\(field) must hold objects") }
+                guard item.isObject else { throw MappingError(.wrongType, "\(field()) must hold objects") }
                 let role = item["role"]?.stringValue ?? "user"
                 let hasToolCalls =
                     (item["tool_calls"].map { $0.isArray && $0.count > 0 } ?? false) || item["function_call"] != nil
                 result.append(ChatMessage(role: role, text: Self.text(of: item["content"]), hasToolCalls: hasToolCalls))
             }
             return result
-        default: throw MappingError(.wrongType, "\(field) must be an array")
+        default: throw MappingError(.wrongType, "\(field()) must be an array")
         }
     }
 
