@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 /// What Sluice keeps of one request: numbers and fingerprints, never its text.
 public struct RequestFeatures: Sendable, Equatable {
     /// Exact fingerprint of the last user message (whitespace and case folded): repetition and novelty.
@@ -162,18 +168,28 @@ public struct SystemPromptMemo {
     }
 
     /// Byte equality and a hash of the bytes: `String`'s own are by canonical equivalence, and
-    /// two spellings of one text must not share fingerprints taken over bytes.
+    /// two spellings of one text must not share fingerprints taken over bytes. The hash takes
+    /// the length and the ends of a text, not all of it: a prompt is compared whole anyway.
     struct Key: Hashable {
         let text: String
 
         func hash(into hasher: inout Hasher) {
             var text = text
-            text.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
+            text.withUTF8 { bytes in
+                hasher.combine(bytes.count)
+                let end = min(bytes.count, 32)
+                hasher.combine(bytes: UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: bytes[..<end])))
+                hasher.combine(bytes: UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: bytes[(bytes.count - end)...])))
+            }
         }
 
         static func == (a: Key, b: Key) -> Bool {
             var (x, y) = (a.text, b.text)
-            return x.withUTF8 { p in y.withUTF8 { q in p.elementsEqual(q) } }
+            return x.withUTF8 { p in
+                y.withUTF8 { q in
+                    p.count == q.count && (p.isEmpty || memcmp(p.baseAddress!, q.baseAddress!, p.count) == 0)
+                }
+            }
         }
     }
 
