@@ -286,8 +286,8 @@ struct JSONScanner {
         guard depth < Self.maximumDepth else { throw error("nesting deeper than \(Self.maximumDepth)") }
         guard index < bytes.count else { throw error("unexpected end of input") }
         switch bytes[index] {
-        case UInt8(ascii: "{"): try scanObject(depth: depth)
-        case UInt8(ascii: "["): try scanArray(depth: depth)
+        case UInt8(ascii: "{"): try scanContainer(.object, depth: depth)
+        case UInt8(ascii: "["): try scanContainer(.array, depth: depth)
         case UInt8(ascii: "\""): try scanString()
         case UInt8(ascii: "t"): try expectLiteral("true"); append(.true, start: index - 4, length: 4)
         case UInt8(ascii: "f"): try expectLiteral("false"); append(.false, start: index - 5, length: 5)
@@ -317,62 +317,40 @@ struct JSONScanner {
         nodes[container].next = UInt32(truncatingIfNeeded: count)
     }
 
-    mutating func scanObject(depth: Int) throws(JSONParseError) {
+    /// An object or an array: its node, then its members (key and value) or its elements.
+    mutating func scanContainer(_ kind: JSONTape.Kind, depth: Int) throws(JSONParseError) {
+        let isObject = kind == .object
+        let end = isObject ? UInt8(ascii: "}") : UInt8(ascii: "]")
         let container = count
-        append(.object, start: 0, length: 0)
+        append(kind, start: 0, length: 0)
         index += 1
         skipWhitespace()
-        if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
+        if index < bytes.count, bytes[index] == end {
             index += 1
             return close(container, count: 0)
         }
-        var count = 0
+        var members = 0
         while true {
             skipWhitespace()
-            guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw error("expected a key") }
-            try scanString()
-            skipWhitespace()
-            guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw error("expected ':'") }
-            index += 1
-            skipWhitespace()
-            try scanValue(depth: depth + 1)
-            count += 1
-            skipWhitespace()
-            guard index < bytes.count else { throw error("unexpected end of input") }
-            if bytes[index] == UInt8(ascii: ",") {
+            if isObject {
+                guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw error("expected a key") }
+                try scanString()
+                skipWhitespace()
+                guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw error("expected ':'") }
                 index += 1
-            } else if bytes[index] == UInt8(ascii: "}") {
-                index += 1
-                return close(container, count: count)
-            } else {
-                throw error("expected ',' or '}'")
+                skipWhitespace()
             }
-        }
-    }
-
-    mutating func scanArray(depth: Int) throws(JSONParseError) {
-        let container = count
-        append(.array, start: 0, length: 0)
-        index += 1
-        skipWhitespace()
-        if index < bytes.count, bytes[index] == UInt8(ascii: "]") {
-            index += 1
-            return close(container, count: 0)
-        }
-        var count = 0
-        while true {
-            skipWhitespace()
             try scanValue(depth: depth + 1)
-            count += 1
+            members += 1
             skipWhitespace()
             guard index < bytes.count else { throw error("unexpected end of input") }
             if bytes[index] == UInt8(ascii: ",") {
                 index += 1
-            } else if bytes[index] == UInt8(ascii: "]") {
+            } else if bytes[index] == end {
                 index += 1
-                return close(container, count: count)
+                return close(container, count: members)
             } else {
-                throw error("expected ',' or ']'")
+                throw error(isObject ? "expected ',' or '}'" : "expected ',' or ']'")
             }
         }
     }
