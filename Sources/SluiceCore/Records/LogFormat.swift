@@ -108,7 +108,7 @@ public struct LogParser: Sendable {
             throw MappingError(.missingAccount, "none of \(accountPathList) is set")
         }
         var record = RequestRecord(time: try eventTime(payload["startTime"], "startTime"), account: account)
-        record.id = try optionalString(payload["id"], "id")
+        try requireStringOrAbsent(payload["id"], "id")
         record.apiKeyID = keyID
         record.endUser =
             try firstString((payload["end_user"], "end_user"), (metadata?["user_api_key_end_user_id"], "metadata.user_api_key_end_user_id"))
@@ -142,7 +142,7 @@ public struct LogParser: Sendable {
             throw MappingError(.missingAccount, "none of \(accountPathList) is set")
         }
         var record = RequestRecord(time: try eventTime(payload["ts"], "ts"), account: account)
-        record.id = try optionalString(payload["id"], "id")
+        try requireStringOrAbsent(payload["id"], "id")
         record.apiKeyID = keyID
         record.ip = try optionalString(payload["ip"], "ip")
         record.userAgent = try optionalString(payload["user_agent"], "user_agent")
@@ -192,7 +192,7 @@ public struct LogParser: Sendable {
             throw MappingError(.missingAccount, "none of \(accountPathList) is set")
         }
         var record = RequestRecord(time: try eventTime(payload["msec"], "msec"), account: account)
-        record.id = try optionalString(payload["request_id"], "request_id")
+        try requireStringOrAbsent(payload["request_id"], "request_id")
         record.apiKeyID = keyID
         record.ip = try optionalString(payload["remote_addr"], "remote_addr")
         record.userAgent = try optionalString(payload["http_user_agent"], "http_user_agent")
@@ -267,6 +267,12 @@ public struct LogParser: Sendable {
         case .string: return value.rawBytes.isEmpty ? nil : value.stringValue
         default: throw MappingError(.wrongType, "\(field()) must be a string")
         }
+    }
+
+    /// A member no record field holds (a request's own id), checked as the string it must be.
+    func requireStringOrAbsent(_ value: JSONNode?, _ field: @autoclosure () -> String) throws(MappingError) {
+        guard let value, value.kind != .null, value.kind != .string else { return }
+        throw MappingError(.wrongType, "\(field()) must be a string")
     }
 
     func integer(_ value: JSONNode, _ field: @autoclosure () -> String) throws(MappingError) -> Int {

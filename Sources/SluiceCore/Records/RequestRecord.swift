@@ -15,8 +15,6 @@ public struct ChatMessage: Sendable, Equatable {
 /// The canonical form of one API request, whatever log format it came from.
 /// It lives only while a line is being processed: the text is reduced to features, never stored.
 public struct RequestRecord: Sendable, Equatable {
-    /// The request's own id where the log has one (LiteLLM's `id`), used to make HTTP ingest idempotent.
-    public var id: String?
     /// Event time, seconds since 1970.
     public var time: Double
     public var account: String
@@ -41,13 +39,12 @@ public struct RequestRecord: Sendable, Equatable {
     public var finishReason: String?
 
     public init(
-        id: String? = nil, time: Double, account: String, apiKeyID: String? = nil, endUser: String? = nil,
+        time: Double, account: String, apiKeyID: String? = nil, endUser: String? = nil,
         ip: String? = nil, userAgent: String? = nil, model: String? = nil, route: String? = nil, status: Int = 200,
         promptTokens: Int = 0, completionTokens: Int = 0, temperature: Double? = nil, maxTokens: Int? = nil,
         n: Int = 1, logprobs: Bool = false, topLogprobs: Int = 0, stream: Bool = false, toolCount: Int = 0,
         messages: [ChatMessage] = [], finishReason: String? = nil
     ) {
-        self.id = id
         self.time = time
         self.account = account
         self.apiKeyID = apiKeyID
