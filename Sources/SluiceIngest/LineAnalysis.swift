@@ -12,14 +12,20 @@ enum AnalyzedLine: Sendable {
     case bad(BadLineReason, String)
 
     init(_ line: UnsafeBufferPointer<UInt8>, parser: LogParser) {
-        var memo = SystemPromptMemo()
-        self.init(line, parser: parser, memo: &memo)
+        var scratch = Scratch()
+        self.init(line, parser: parser, scratch: &scratch)
     }
 
-    init(_ line: UnsafeBufferPointer<UInt8>, parser: LogParser, memo: inout SystemPromptMemo) {
-        switch parser.parse(line: line) {
+    /// What a thread reuses from line to line: the JSON tape's room and the system prompts it has digested.
+    struct Scratch {
+        var tape = JSONTape()
+        var memo = SystemPromptMemo()
+    }
+
+    init(_ line: UnsafeBufferPointer<UInt8>, parser: LogParser, scratch: inout Scratch) {
+        switch parser.parse(line: line, tape: &scratch.tape) {
         case .record(var record):
-            let features = RequestFeatures(record, memo: &memo)
+            let features = RequestFeatures(record, memo: &scratch.memo)
             // The text is reduced to features: the batch need not hold it until it is committed.
             record.messages = []
             self = .record(record, features)
@@ -35,16 +41,16 @@ enum AnalyzedLine: Sendable {
         // Several parts a core, so that a part of long lines does not leave a core idle at the end.
         let parts = min(ProcessInfo.processInfo.activeProcessorCount * 4, lines.count / minimumPartLines)
         guard parts > 1 else {
-            var memo = SystemPromptMemo()
-            return lines.map { AnalyzedLine(UnsafeBufferPointer(rebasing: chunk[$0]), parser: parser, memo: &memo) }
+            var scratch = Scratch()
+            return lines.map { AnalyzedLine(UnsafeBufferPointer(rebasing: chunk[$0]), parser: parser, scratch: &scratch) }
         }
         let bytes = SharedBytes(buffer: chunk)
         let results = Mutex<[[AnalyzedLine]]>(Array(repeating: [], count: parts))
         DispatchQueue.concurrentPerform(iterations: parts) { part in
             let mine = lines[(lines.count * part / parts)..<(lines.count * (part + 1) / parts)]
-            var memo = SystemPromptMemo()
+            var scratch = Scratch()
             let analyzed = mine.map {
-                AnalyzedLine(UnsafeBufferPointer(rebasing: bytes.buffer[$0]), parser: parser, memo: &memo)
+                AnalyzedLine(UnsafeBufferPointer(rebasing: bytes.buffer[$0]), parser: parser, scratch: &scratch)
             }
             results.withLock { $0[part] = analyzed }
         }

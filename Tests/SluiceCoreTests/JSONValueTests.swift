@@ -88,6 +88,25 @@ import Testing
         #expect(try JSONValue.parse(text) == .array(Array(repeating: .array([.number(0)]), count: 5000)))
     }
 
+    @Test func aReusedTapeHoldsOnlyItsLastText() throws {
+        var tape = JSONTape()
+        func parse(_ text: String) throws(JSONParseError) -> JSONValue {
+            var bytes = Array(text.utf8)
+            let result = bytes.withUnsafeMutableBufferPointer { buffer in
+                Result { () throws(JSONParseError) -> JSONValue in
+                    try tape.parse(UnsafeBufferPointer(buffer))
+                    return tape.withRoot(of: UnsafeBufferPointer(buffer)) { $0.value }
+                }
+            }
+            return try result.get()
+        }
+        let long = "[" + (0..<300).map { #"{"k\#($0)":[\#($0)]}"# }.joined(separator: ",") + "]"
+        #expect(try parse(long).arrayValue?.count == 300)
+        #expect(try parse(#"{"a":[1,2]}"#) == .object([("a", .array([.number(1), .number(2)]))]))
+        #expect(throws: JSONParseError.self) { try parse(#"{"a":[1,2}"#) }
+        #expect(try parse("7") == .number(7))
+    }
+
     @Test func decodesEscapesAndSurrogates() throws {
         let text = #"["a\"b\\c\/d\b\f\n\r\t", "\ud83d\ude00", "\ud800x", "\udc00", "\ud800\u0041", "plain é"]"#
         try Self.read(text) { root in

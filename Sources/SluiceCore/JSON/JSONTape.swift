@@ -30,6 +30,8 @@ public struct JSONTape: Sendable {
         var escaped: Bool
         /// A string's length and last byte: a key lookup compares whole keys only where these match.
         var tag: UInt16 = 0
+
+        static let empty = Node(start: 0, length: 0, next: 0, kind: .null, escaped: false)
     }
 
     /// The `tag` of an unescaped string of these bytes.
@@ -37,19 +39,32 @@ public struct JSONTape: Sendable {
         UInt16(truncatingIfNeeded: text.count) | UInt16(text.last ?? 0) << 8
     }
 
-    let nodes: [Node]
+    /// Room for the nodes; the first `count` are this text's (a reused tape keeps the room of
+    /// the longest text it held).
+    var nodes: [Node] = []
+    var count = 0
+
+    public init() {}
 
     /// Parses one JSON text. Strict: no trailing garbage, no control characters in strings,
     /// nesting limited so that a hostile line cannot exhaust the stack.
     public static func parse(_ bytes: UnsafeBufferPointer<UInt8>) throws(JSONParseError) -> JSONTape {
+        var tape = JSONTape()
+        try tape.parse(bytes)
+        return tape
+    }
+
+    /// Parses one JSON text into this tape, reusing its room: a reader of many lines allocates
+    /// once, not once a line.
+    public mutating func parse(_ bytes: UnsafeBufferPointer<UInt8>) throws(JSONParseError) {
         guard bytes.count < Int(UInt32.max) else { throw JSONParseError(offset: 0, message: "text too long") }
+        count = 0
         // Log lines have a value every few dozen bytes; a denser text is scanned again with the
         // room its first scan counted.
-        var capacity = bytes.count / 8 + 16
+        let guess = bytes.count / 8 + 16
+        if nodes.count < guess { nodes = Array(repeating: Node.empty, count: max(guess, nodes.count * 2)) }
         while true {
-            var failure: JSONParseError?
-            var needed = 0
-            let nodes = [Node](unsafeUninitializedCapacity: capacity) { nodes, count in
+            let (needed, failure) = nodes.withUnsafeMutableBufferPointer { nodes in
                 var scanner = JSONScanner(bytes: bytes, nodes: nodes.baseAddress!, capacity: nodes.count)
                 do throws(JSONParseError) {
                     scanner.skipWhitespace()
@@ -58,15 +73,17 @@ public struct JSONTape: Sendable {
                     guard scanner.index == bytes.count else {
                         throw scanner.error("unexpected data after the JSON value")
                     }
+                    return (scanner.count, nil as JSONParseError?)
                 } catch {
-                    failure = error
+                    return (scanner.count, error)
                 }
-                needed = scanner.count
-                count = min(scanner.count, nodes.count)
             }
             if let failure { throw failure }
-            if needed <= capacity { return JSONTape(nodes: nodes) }
-            capacity = needed
+            if needed <= nodes.count {
+                count = needed
+                return
+            }
+            nodes = Array(repeating: Node.empty, count: needed)
         }
     }
 
@@ -76,7 +93,7 @@ public struct JSONTape: Sendable {
         of bytes: UnsafeBufferPointer<UInt8>, _ body: (JSONNode) throws(Failure) -> Result
     ) throws(Failure) -> Result {
         try nodes.withUnsafeBufferPointer { nodes throws(Failure) in
-            try body(JSONNode(bytes: bytes, nodes: nodes, index: 0))
+            try body(JSONNode(bytes: bytes, nodes: UnsafeBufferPointer(rebasing: nodes[..<count]), index: 0))
         }
     }
 }
@@ -276,10 +293,9 @@ struct JSONScanner {
     mutating func append(_ kind: JSONTape.Kind, start: Int, length: Int, escaped: Bool = false, tag: UInt16 = 0) {
         defer { count += 1 }
         guard count < capacity else { return }
-        (nodes + count).initialize(
-            to: JSONTape.Node(
-                start: UInt32(truncatingIfNeeded: start), length: UInt32(truncatingIfNeeded: length),
-                next: UInt32(truncatingIfNeeded: count + 1), kind: kind, escaped: escaped, tag: tag))
+        nodes[count] = JSONTape.Node(
+            start: UInt32(truncatingIfNeeded: start), length: UInt32(truncatingIfNeeded: length),
+            next: UInt32(truncatingIfNeeded: count + 1), kind: kind, escaped: escaped, tag: tag)
     }
 
     mutating func scanValue(depth: Int) throws(JSONParseError) {

@@ -61,14 +61,19 @@ public struct LogParser: Sendable {
 
     /// Parses one line, without its newline. A trailing CR is tolerated; a blank line is skipped.
     public func parse(line: UnsafeBufferPointer<UInt8>) -> ParseOutcome {
+        var tape = JSONTape()
+        return parse(line: line, tape: &tape)
+    }
+
+    /// The same, parsing into `tape`, whose room a reader of many lines reuses.
+    public func parse(line: UnsafeBufferPointer<UInt8>, tape: inout JSONTape) -> ParseOutcome {
         var line = line
         if let last = line.last, last == 0x0D { line = UnsafeBufferPointer(rebasing: line.dropLast()) }
         if line.count > maximumLineBytes { return .bad(.tooLong, "line of \(line.count) bytes exceeds \(maximumLineBytes)") }
         if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { return .skipped }
         guard isValidUTF8(line) else { return .bad(.invalidUTF8, "line is not valid UTF-8") }
-        let tape: JSONTape
         do {
-            tape = try JSONTape.parse(line)
+            try tape.parse(line)
         } catch {
             return .bad(.notJSON, "\(error.message) at byte \(error.offset)")
         }
