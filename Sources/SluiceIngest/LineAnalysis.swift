@@ -42,7 +42,9 @@ enum AnalyzedLine: Sendable {
         let parts = min(ProcessInfo.processInfo.activeProcessorCount * 4, lines.count / minimumPartLines)
         guard parts > 1 else {
             var scratch = Scratch()
-            return lines.map { AnalyzedLine(UnsafeBufferPointer(rebasing: chunk[$0]), parser: parser, scratch: &scratch) }
+            return lines.map {
+                AnalyzedLine(UnsafeBufferPointer(rebasing: chunk[$0]), parser: parser, scratch: &scratch)
+            }
         }
         let bytes = SharedBytes(buffer: chunk)
         let results = Mutex<[[AnalyzedLine]]>(Array(repeating: [], count: parts))
