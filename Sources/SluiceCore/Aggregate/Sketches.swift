@@ -26,12 +26,16 @@ public struct HyperLogLog: Sendable, Equatable {
         for i in 0..<registers.count where other.registers[i] > registers[i] { registers[i] = other.registers[i] }
     }
 
+    /// 2⁻ʳ for every register value r (exact: a division per register made a pass over 100k
+    /// accounts spend a tenth of its scoring here).
+    static let inversePowers: [Double] = (0...255).map { 1.0 / Double(UInt64(1) << UInt64($0)) }
+
     public var estimate: Double {
         let m = Double(registers.count)
         var sum = 0.0
         var zeros = 0
         for r in registers {
-            sum += 1.0 / Double(UInt64(1) << UInt64(r))
+            sum += Self.inversePowers[Int(r)]
             if r == 0 { zeros += 1 }
         }
         let alpha = 0.7213 / (1 + 1.079 / m)
