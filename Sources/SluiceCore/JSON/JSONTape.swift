@@ -7,7 +7,8 @@
 /// A JSON text checked and indexed in one pass: a flat list of nodes that point into the text's
 /// bytes. Nothing is decoded while parsing (a string stays a byte range, a number its digits)
 /// until a reader asks for it, so a log line whose mapping reads a few dozen of its values costs
-/// one pass over its bytes and one array, however much else (responses, headers) it carries.
+/// one pass over its bytes into one array (reused from line to line), however much else
+/// (responses, headers) it carries.
 ///
 /// The nodes are in document order; a container's node is followed by its contents (an object's
 /// as key, value, key, value …) and records where they end, so a reader steps over a member
@@ -87,8 +88,8 @@ public struct JSONTape: Sendable {
         }
     }
 
-    /// Reads the parsed text through its first value. `bytes` must be the bytes this tape was
-    /// parsed from; the node is valid only inside `body`.
+    /// Reads the text last parsed (successfully) through its first value. `bytes` must be the
+    /// bytes it was parsed from; the node is valid only inside `body`.
     public func withRoot<Result, Failure: Error>(
         of bytes: UnsafeBufferPointer<UInt8>, _ body: (JSONNode) throws(Failure) -> Result
     ) throws(Failure) -> Result {
@@ -223,9 +224,6 @@ public struct JSONNode {
         default: return nil
         }
     }
-
-    /// A string of an id-like member: strings as they are, integers printed without a fraction.
-    public var identifierValue: String? { value.identifierValue }
 
     /// The value with everything in it, decoded.
     public var value: JSONValue {
