@@ -24,7 +24,8 @@ public struct JSONTape: Sendable {
         var start: UInt32
         /// The bytes of a string between its quotes, or of a number.
         var length: UInt32
-        /// The index of the node after this value and everything inside it.
+        /// The index of the node after this value and everything inside it; for an object's key,
+        /// after the key's value (the next key), so that a lookup reads keys only.
         var next: UInt32
         var kind: Kind
         /// A string with escapes: its bytes are not yet its text.
@@ -141,7 +142,7 @@ public struct JSONNode {
                     && (wanted.isEmpty
                         || memcmp(bytes.baseAddress! + Int(key.start), wanted.baseAddress!, wanted.count) == 0)
             if matches { return JSONNode(bytes: bytes, nodes: nodes, index: i + 1) }
-            i = Int(nodes[i + 1].next)
+            i = Int(key.next)
         }
         return nil
     }
@@ -158,7 +159,7 @@ public struct JSONNode {
                     JSONNode(bytes: bytes, nodes: nodes, index: i).text,
                     JSONNode(bytes: bytes, nodes: nodes, index: i + 1)
                 ))
-            i = Int(nodes[i + 1].next)
+            i = Int(nodes[i].next)
         }
         return result
     }
@@ -346,6 +347,7 @@ struct JSONScanner {
         var members = 0
         while true {
             skipWhitespace()
+            let key = count
             if isObject {
                 guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw error("expected a key") }
                 try scanString()
@@ -355,6 +357,7 @@ struct JSONScanner {
                 skipWhitespace()
             }
             try scanValue(depth: depth + 1)
+            if isObject && key < capacity { nodes[key].next = UInt32(truncatingIfNeeded: count) }
             members += 1
             skipWhitespace()
             guard index < bytes.count else { throw error("unexpected end of input") }
