@@ -20,7 +20,11 @@ public enum TextSketch {
         return z ^ (z >> 31)
     }
 
-    public static func hash(_ text: String) -> UInt64 { mix(fnv1a(text.utf8)) }
+    public static func hash(_ text: String) -> UInt64 {
+        // Over the string's contiguous bytes: iterating `utf8` cost more than the hashing.
+        var text = text
+        return mix(text.withUTF8 { fnv1a($0) })
+    }
 
     /// Calls `body` with the hash of every word: ASCII letters and digits lower-cased and run
     /// together, every other non-ASCII scalar a word of its own (CJK has no spaces).
