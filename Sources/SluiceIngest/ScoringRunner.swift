@@ -107,8 +107,13 @@ public actor ScoringRunner {
                 assessments[i].level = .none
             }
             let seconds = timings.load + timings.assess
-            // An account's requests when it was flagged are those the pass saw.
-            let requests = Dictionary(uniqueKeysWithValues: profiles.map { ($0.id, $0.totals[.requests]) })
+            // An account's requests when it was flagged are those the pass saw; only flagged
+            // accounts need them (a pass over 100k accounts flags a few).
+            let flaggedAccounts = Set(assessments.lazy.filter { $0.level >= .review }.map(\.account))
+            let requests = Dictionary(
+                uniqueKeysWithValues: profiles.lazy.filter { flaggedAccounts.contains($0.id) }.map {
+                    ($0.id, $0.totals[.requests])
+                })
             try await store.save(assessments, eventTime: eventTime, seconds: seconds, requests: requests)
             timings.save = lap()
             lastPass = Date()
@@ -116,7 +121,7 @@ public actor ScoringRunner {
             await afterPass?(assessments)
             timings.afterPass = lap()
             lastTimings = timings
-            let flagged = assessments.filter { $0.level >= .review }.count
+            let flagged = flaggedAccounts.count
             logger.debug(
                 "scored",
                 metadata: [
