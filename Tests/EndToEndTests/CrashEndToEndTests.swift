@@ -147,6 +147,29 @@ struct CrashEndToEndTests {
         return (status["lines"] as? Int ?? -1, lag)
     }
 
+    /// What to read when the counts differ: where each file was read to, and what every life of
+    /// the server said about rotations, copies and failures.
+    func diagnosis(directory: URL, sources: [[String: Any]]) -> String {
+        let files = sources.map {
+            "\(($0["path"] as? String).map { ($0 as NSString).lastPathComponent } ?? "?") "
+                + "\($0["offset"] as? Int ?? -1)/\($0["size"] as? Int ?? -1)"
+        }
+        let logs = ((try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? [])
+            .filter { $0.hasPrefix("serve") && $0.hasSuffix(".log") }
+            .sorted { $0.count != $1.count ? $0.count < $1.count : $0 < $1 }
+        var said: [String] = []
+        for name in logs {
+            let text = (try? String(contentsOf: directory.appendingPathComponent(name), encoding: .utf8)) ?? ""
+            let notable = text.split(separator: "\n").filter { line in
+                ["copy of", "truncated", "changed while", "unterminated", "error", "failed", "warning"].contains {
+                    line.contains($0)
+                }
+            }
+            said += notable.map { "\(name): \($0.split(separator: "] ").last ?? $0)" }
+        }
+        return "files (offset/size): \(files.joined(separator: ", "))\nlogs:\n\(said.joined(separator: "\n"))"
+    }
+
     @Test func everyLineCountsOnceThroughSIGKILLsRotationsAndASIGTERM() async throws {
         let started = Date()
         let directory = try temporaryDirectory("sluice-crash")
@@ -200,6 +223,7 @@ struct CrashEndToEndTests {
         #expect(caughtUp)
         #expect(try await statusLines(server).lines == total)
         let live = try await accountTotals(server)
+        let sources = (try await server.json("/v1/status")["sources"] as? [[String: Any]]) ?? []
         #expect(server.stop() == 0)
 
         // A clean replay of the same files into a new database.
@@ -218,7 +242,7 @@ struct CrashEndToEndTests {
 
         let truth = writer.state.withLock { $0.totals }
         #expect(live == clean)
-        #expect(live == truth)
+        #expect(live == truth, "\(diagnosis(directory: directory, sources: sources))")
         let (rotations, copies) = writer.state.withLock { ($0.rotations, $0.copytruncates) }
         print(
             "crash test: \(killed) SIGKILLs, 1 SIGTERM at \(atSignal)/\(total) lines, \(rotations) rotations "

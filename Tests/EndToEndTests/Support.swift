@@ -69,7 +69,15 @@ final class RunningServer {
     var url: String { "http://127.0.0.1:\(port)" }
 
     init(config: URL, directory: URL) throws {
-        output = directory.appendingPathComponent("serve.log")
+        // Each server started in a directory keeps its own log (serve.log, serve.2.log, ...), so a
+        // test that restarts one can read every life's log afterwards.
+        var output = directory.appendingPathComponent("serve.log")
+        var life = 1
+        while FileManager.default.fileExists(atPath: output.path) {
+            life += 1
+            output = directory.appendingPathComponent("serve.\(life).log")
+        }
+        self.output = output
         _ = FileManager.default.createFile(atPath: output.path, contents: nil)
         process.executableURL = URL(fileURLWithPath: Products.sluice)
         process.arguments = ["serve", "--config", config.path, "--port", "0"]
