@@ -391,6 +391,9 @@ public final class FileTailer: @unchecked Sendable {
         inFlight = InFlight(
             identity: identity, commit: commit, checkpoint: checkpoint, latestEventTime: batch.latestEventTime)
         file.uncommitted = (offset, fingerprint)
+        // Lines came after the bytes once seen unterminated: what the tail holds now is for the
+        // next read to find out.
+        file.tailIsPartial = false
         files[identity] = file
         return true
     }
@@ -439,7 +442,9 @@ public final class FileTailer: @unchecked Sendable {
             var batch = Batch(progress: IngestProgress(source: source.name))
             let before = Self.fingerprint(descriptor: file.descriptor, size: file.size)
             let length = file.size - file.offset
+            // Only bytes without a newline are a last line; complete lines are the rounds' to read.
             if length > Int64(parser.maximumLineBytes) {
+                guard skipLongLine(file, from: file.offset) == nil else { continue }
                 batch.lines = 1
                 batch.progress.bad[.tooLong, default: 0] += 1
                 record(
@@ -450,7 +455,7 @@ public final class FileTailer: @unchecked Sendable {
                 let got = bytes.withUnsafeMutableBytes {
                     pread(file.descriptor, $0.baseAddress, Int(length), off_t(file.offset))
                 }
-                guard got == Int(length) else { continue }
+                guard got == Int(length), !bytes.contains(0x0A) else { continue }
                 bytes.withUnsafeBufferPointer { handle($0, at: file.offset, path: file.path, into: &batch) }
             }
             batch.advanced = length

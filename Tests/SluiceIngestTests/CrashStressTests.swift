@@ -95,10 +95,13 @@ final class Freeze: @unchecked Sendable {
         var rng = ParserFuzzTests.SplitMix64(state: UInt64(seed) &* 7919)
         for _ in 0..<50 {
             let tailer = f.tailer("app.jsonl*", batchLines: 3)
+            // Rotated files settle at once, so a backlog mistaken for an unterminated last line would show.
+            tailer.settleSeconds = 0.01
+            tailer.roundsPerPoll = 2
             let life = Task {
                 while !Task.isCancelled {
                     _ = try await tailer.poll()
-                    try await Task.sleep(for: .milliseconds(2))
+                    try await Task.sleep(for: .milliseconds(Int.random(in: 1...20)))
                 }
             }
             try await Task.sleep(for: .milliseconds(Int.random(in: 5...120, using: &rng)))

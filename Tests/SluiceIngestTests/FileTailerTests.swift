@@ -269,6 +269,25 @@ final class TestClock: Sendable {
         #expect(tailer.files.isEmpty)
     }
 
+    /// A line seen half-written once, then finished and followed by a backlog of lines longer than
+    /// a poll reads, in a file rotated meanwhile: the backlog is read line by line, not swallowed
+    /// as one unterminated "last line" once the file settles.
+    @Test func aBacklogAfterAPartialLineIsNotTakenForTheLastLine() async throws {
+        let f = try TailFixture()
+        let tailer = f.tailer("app.jsonl*", batchLines: 5)
+        let clock = TestClock()
+        tailer.clock = clock.read
+        tailer.roundsPerPoll = 1
+        try f.append("app.jsonl", lines("a", 0..<3) + line("a", 3).prefix(30))
+        #expect(try await tailer.poll() == 3)
+        #expect(try await tailer.poll() == 0)  // the half-written line: nothing to read yet
+        try f.append("app.jsonl", String(line("a", 3).dropFirst(30)) + lines("a", 4..<40))
+        try f.move("app.jsonl", "app.jsonl.1")
+        while try await tailer.poll() > 0 { clock.advance(3) }
+        #expect(try await f.requests("a") == 40)
+        #expect(try await f.counts().badTotal == 0)
+    }
+
     @Test func followsSymlinksAndCountsALinkAndItsTargetOnce() async throws {
         let f = try TailFixture()
         let data = f.directory.appendingPathComponent("data")
