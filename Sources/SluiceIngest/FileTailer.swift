@@ -71,8 +71,6 @@ public final class FileTailer: @unchecked Sendable {
         var offset: Int64 = 0
         var size: Int64 = 0
         var fingerprint: String = ""
-        /// The first bytes, to recognise a copy that is still being written.
-        var head: [UInt8] = []
         var lastEventTime: Double = 0
         var seenInGlob = true
         var deleted = false
@@ -219,7 +217,6 @@ public final class FileTailer: @unchecked Sendable {
             file.offset = checkpoint.offset
             file.fingerprint = checkpoint.fingerprint
             file.firstPath = checkpoint.path
-            file.head = Self.head(descriptor: descriptor, size: file.size)
         }
         files[identity] = file
     }
@@ -294,7 +291,6 @@ public final class FileTailer: @unchecked Sendable {
     /// Commits a checkpoint without records: a placement must survive a crash.
     func persist(_ file: inout TailedFile, progress: IngestProgress? = nil) async throws {
         file.fingerprint = Self.fingerprint(descriptor: file.descriptor, size: max(file.size, file.offset))
-        file.head = Self.head(descriptor: file.descriptor, size: file.size)
         var progress = progress ?? IngestProgress(source: source.name)
         progress.checkpoint = Checkpoint(
             identity: file.identity, source: source.name, path: file.path, fingerprint: file.fingerprint,
@@ -329,7 +325,6 @@ public final class FileTailer: @unchecked Sendable {
         }
         file.offset = 0
         file.fingerprint = ""
-        file.head = []
         file.tailIsPartial = false
     }
 
@@ -414,9 +409,6 @@ public final class FileTailer: @unchecked Sendable {
         file.offset = batch.checkpoint.offset
         file.fingerprint = batch.checkpoint.fingerprint
         if file.uncommitted?.offset == file.offset { file.uncommitted = nil }
-        if file.head.count < Self.fingerprintLength {
-            file.head = Self.head(descriptor: file.descriptor, size: file.size)
-        }
         if batch.latestEventTime > 0 { file.lastEventTime = max(file.lastEventTime, batch.latestEventTime) }
         files[batch.identity] = file
     }

@@ -86,28 +86,39 @@ final class Freeze: @unchecked Sendable {
 
 @Suite struct CrashStressTests {
     /// Tailers die at any commit, again and again, while a writer appends and rotates: every
-    /// line still counts exactly once.
+    /// line still counts exactly once. A life is either bare polls or the tail service of
+    /// `serve`, with its file events and the scoring passes batches trigger.
     @Test(arguments: 1...4)
     func everyLineOnceThroughDeathsAtAnyCommit(seed: Int) async throws {
         let f = try TailFixture(busyTimeout: 0)
         let writer = BusyWriter(f)
         writer.start(seed: UInt64(seed), budget: 6000)
         var rng = ParserFuzzTests.SplitMix64(state: UInt64(seed) &* 7919)
-        for _ in 0..<50 {
+        for life in 0..<50 {
             let tailer = f.tailer("app.jsonl*", batchLines: 3)
             // Rotated files settle at once, so a backlog mistaken for an unterminated last line would show.
             tailer.settleSeconds = 0.01
             tailer.roundsPerPoll = 2
-            let life = Task {
-                while !Task.isCancelled {
-                    _ = try await tailer.poll()
-                    try await Task.sleep(for: .milliseconds(Int.random(in: 1...20)))
+            let running: Task<Void, any Error>
+            if life % 2 == 0 {
+                running = Task {
+                    while !Task.isCancelled {
+                        _ = try await tailer.poll()
+                        try await Task.sleep(for: .milliseconds(Int.random(in: 1...20)))
+                    }
                 }
+            } else {
+                let scoring = ScoringRunner(
+                    store: f.store, scorer: Scorer(policy: ScoringPolicy()), eventInterval: 60,
+                    logger: Logger(label: "test"))
+                let service = TailService(
+                    tailers: [tailer], scoring: scoring, pollInterval: 0.02, logger: Logger(label: "test"))
+                running = Task { try await service.run() }
             }
             try await Task.sleep(for: .milliseconds(Int.random(in: 5...120, using: &rng)))
             let freeze = try Freeze(path: f.store.path)
-            life.cancel()
-            _ = await life.result
+            running.cancel()
+            _ = await running.result
             freeze.thaw()
         }
         writer.stop()
