@@ -134,11 +134,26 @@ public final class FileTailer: @unchecked Sendable {
     /// consumed (records, skipped and bad); 0 means every file is read to its last complete line.
     @discardableResult
     public func poll(onBatch: @escaping @Sendable (Double) async -> Void = { _ in }) async throws -> Int {
+        do {
+            return try await pollOnce(onBatch: onBatch)
+        } catch {
+            // A batch in flight may have been committed: its offset must move all the same.
+            try? await settle()
+            if let error = error as? StoreError, error.code == StoreError.checkpointMoved {
+                logger.warning("\(error.message)")
+                startOver()
+            }
+            throw error
+        }
+    }
+
+    func pollOnce(onBatch: @escaping @Sendable (Double) async -> Void) async throws -> Int {
         let now = clock()
         if firstScan {
-            let stored = try await store.checkpoints().filter { $0.source == source.name }
+            // Every source's: a checkpoint belongs to a file, whichever source (or process) read it.
+            let stored = try await store.checkpoints()
             for checkpoint in stored { checkpoints[checkpoint.identity] = checkpoint }
-            sourceIsNew = stored.isEmpty
+            sourceIsNew = !stored.contains { $0.source == source.name }
         }
         for key in files.keys { files[key]!.seenInGlob = false }
         for path in Self.expand(source.path) { discover(path, now: now) }
@@ -157,23 +172,17 @@ public final class FileTailer: @unchecked Sendable {
         // Rotated files first (`app.jsonl.1` sorts after `app.jsonl`), so a rotated file's last
         // lines go in before its successor's first ones.
         let order = files.keys.filter { files[$0]!.state == .reading }.sorted { files[$0]!.path > files[$1]!.path }
-        do {
-            rounds: for _ in 0..<roundsPerPoll {
-                var progressed = false
-                for identity in order {
-                    if Task.isShuttingDownGracefully || Task.isCancelled { break rounds }
-                    let lines = try await step(identity, onBatch: onBatch)
-                    if lines > 0 { progressed = true }
-                    consumed += lines
-                }
-                if !progressed { break }
+        rounds: for _ in 0..<roundsPerPoll {
+            var progressed = false
+            for identity in order {
+                if Task.isShuttingDownGracefully || Task.isCancelled { break rounds }
+                let lines = try await step(identity, onBatch: onBatch)
+                if lines > 0 { progressed = true }
+                consumed += lines
             }
-            try await settle()
-        } catch {
-            // A batch in flight may have been committed: its offset must move all the same.
-            try? await settle()
-            throw error
+            if !progressed { break }
         }
+        try await settle()
         consumed += try await finish(now: clock())
         publish()
         polls.add(1, ordering: .relaxed)
@@ -295,6 +304,8 @@ public final class FileTailer: @unchecked Sendable {
         progress.checkpoint = Checkpoint(
             identity: file.identity, source: source.name, path: file.path, fingerprint: file.fingerprint,
             offset: file.offset)
+        // A new file has no checkpoint, unless another process placed or read it first.
+        progress.continuesFrom = 0
         _ = try await store.commit([], progress: progress)
         checkpoints[file.identity] = progress.checkpoint
     }
@@ -322,6 +333,14 @@ public final class FileTailer: @unchecked Sendable {
                 fingerprint: file.fingerprint, offset: file.offset)
             _ = try await store.commit([], progress: IngestProgress(source: source.name, checkpoint: retired))
             checkpoints[retired.identity] = retired
+        }
+        if file.offset > 0 {
+            // The file's own checkpoint starts over too, so that its first batch continues from it.
+            let start = Checkpoint(identity: identity, source: source.name, path: file.path, fingerprint: "", offset: 0)
+            var progress = IngestProgress(source: source.name, checkpoint: start)
+            progress.continuesFrom = file.offset
+            _ = try await store.commit([], progress: progress)
+            checkpoints[identity] = start
         }
         file.offset = 0
         file.fingerprint = ""
@@ -375,6 +394,7 @@ public final class FileTailer: @unchecked Sendable {
         let checkpoint = Checkpoint(
             identity: file.identity, source: source.name, path: file.path, fingerprint: fingerprint, offset: offset)
         progress.checkpoint = checkpoint
+        progress.continuesFrom = start
         let (store, items, latest) = (self.store, batch.items, batch.latestEventTime)
         // The event-time scoring pass this batch may trigger runs here too, while the next batch
         // is read: it sees exactly the batches committed so far, as the next is not yet sent.
@@ -411,6 +431,16 @@ public final class FileTailer: @unchecked Sendable {
         if file.uncommitted?.offset == file.offset { file.uncommitted = nil }
         if batch.latestEventTime > 0 { file.lastEventTime = max(file.lastEventTime, batch.latestEventTime) }
         files[batch.identity] = file
+    }
+
+    /// Forgets every file and checkpoint, so that the next poll starts from the stored checkpoints
+    /// as after a restart: what this process knew is behind what another committed.
+    func startOver() {
+        for file in files.values { close(file.descriptor) }
+        files = [:]
+        checkpoints = [:]
+        untrackedSince = [:]
+        firstScan = true
     }
 
     /// Commits a batch at once (the last line of a rotated file, outside the rounds).
@@ -462,7 +492,8 @@ public final class FileTailer: @unchecked Sendable {
             files[identity] = nil
         }
         var stale: [String] = []
-        for identity in checkpoints.keys {
+        // Only this source's: another source's files are not in this one's glob.
+        for (identity, checkpoint) in checkpoints where checkpoint.source == source.name {
             if files[identity] != nil {
                 untrackedSince[identity] = nil
                 continue

@@ -31,6 +31,10 @@ public struct IngestProgress: Sendable {
     public var samples: [BadLineSample] = []
     /// Set for HTTP batches: a batch id already committed is not counted again.
     public var batchID: String?
+    /// Set for a batch read from a file: the offset its file's stored checkpoint must be at (0 when
+    /// it has none) for the batch to count. Another process that read the same lines first moved it:
+    /// the batch then fails whole with `checkpoint_moved`, and nothing of it is counted twice.
+    public var continuesFrom: Int64?
 
     public init(source: String, checkpoint: Checkpoint? = nil, batchID: String? = nil) {
         self.source = source
@@ -111,7 +115,9 @@ public final class SQLiteStore: Sendable {
             var aggregate = BatchAggregate()
             var outcome = CommitOutcome.duplicate
             do {
-                try db.inTransaction {
+                // Immediate: the checkpoint read below is the latest, whatever another process commits.
+                try db.inTransaction(.immediate) {
+                    try Self.checkContinuation(progress, db, path: self.path)
                     if let batchID = progress.batchID {
                         let seen = "SELECT 1 FROM ingest_batches WHERE batch_id = ?"
                         if try Bool.fetchOne(db, sql: seen, arguments: [batchID]) == true { return .rollback }
@@ -141,6 +147,19 @@ public final class SQLiteStore: Sendable {
             self.sketchCache.withLock { $0.keep(cached, version: version) }
             return outcome
         }
+    }
+
+    /// Throws `checkpoint_moved` when the file's stored checkpoint is not where the batch began.
+    static func checkContinuation(_ progress: IngestProgress, _ db: Database, path: String) throws {
+        guard let expected = progress.continuesFrom, let checkpoint = progress.checkpoint else { return }
+        let statement = try db.cachedStatement(sql: "SELECT offset FROM checkpoints WHERE identity = ?")
+        let stored = try Int64.fetchOne(statement, arguments: [checkpoint.identity]) ?? 0
+        guard stored != expected else { return }
+        throw StoreError(
+            code: StoreError.checkpointMoved,
+            message: "\(checkpoint.path) was read to \(stored) in database \(path), not to \(expected) where this "
+                + "batch began: another process is ingesting source \(progress.source) into the same database "
+                + "(run one sluice per database); reading on from the stored checkpoints")
     }
 
     static func loadSketch(_ db: Database, _ entity: String) throws -> AccountSketch? {
@@ -307,6 +326,9 @@ public struct StoreError: Error, Sendable, CustomStringConvertible {
         self.message = message
     }
     public var description: String { message }
+
+    /// The code of a batch refused because another process moved its file's checkpoint.
+    public static let checkpointMoved = "checkpoint_moved"
 
     /// A store failure in plain words, with the fix: SQLite's full, read-only and locked errors
     /// are what an operator meets; the rest keep SQLite's own message.

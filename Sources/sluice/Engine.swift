@@ -42,7 +42,14 @@ struct Engine {
         while !active.isEmpty {
             var still: [FileTailer] = []
             for tailer in active {
-                let consumed = try await tailer.poll { time in await scoring.eventTimeAdvanced(to: time) }
+                let consumed: Int
+                do {
+                    consumed = try await tailer.poll { time in await scoring.eventTimeAdvanced(to: time) }
+                } catch let error as StoreError where error.code == StoreError.checkpointMoved {
+                    // Another process read these lines first (the tailer said so); read on from where it got.
+                    still.append(tailer)
+                    continue
+                }
                 total += consumed
                 progress?(total)
                 if consumed > 0 { still.append(tailer) }

@@ -252,3 +252,51 @@ struct CrashEndToEndTests {
                 + "\(Int(Date().timeIntervalSince(started))) s")
     }
 }
+
+/// A `sluice replay --db` run by mistake on the database a `sluice serve` is tailing into, over
+/// the same file: each line counts once, whichever process reads it.
+@Suite(.enabled(if: Products.built, "build the products first: swift build"))
+struct TwoProcessesEndToEndTests {
+    @Test func aReplayBesideTheServerOnOneDatabaseCountsEachLineOnce() async throws {
+        let directory = try temporaryDirectory("sluice-two")
+        let logs = directory.appendingPathComponent("logs")
+        try FileManager.default.createDirectory(at: logs, withIntermediateDirectories: true)
+        let database = directory.appendingPathComponent("sluice.db").path
+        let config = directory.appendingPathComponent("sluice.yaml")
+        try """
+        store: { path: \(database) }
+        sources:
+          - { name: app, path: "\(logs.path)/app.jsonl", format: openai }
+        ingest: { batch_lines: 50 }
+        """.write(to: config, atomically: true, encoding: .utf8)
+        let writer = LogWriter(directory: logs)
+        try writer.write(12_000, splitting: false)
+        let total = writer.state.withLock { $0.lines }
+
+        let replay = Process()
+        replay.executableURL = URL(fileURLWithPath: Products.sluice)
+        replay.arguments = ["replay", "--db", database, "--format", "openai", "--json", writer.current]
+        replay.standardOutput = FileHandle.nullDevice
+        let replayErrors = Pipe()
+        replay.standardError = replayErrors
+        try replay.run()
+        let server = try RunningServer(config: config, directory: directory)
+        let stderr = String(decoding: replayErrors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        replay.waitUntilExit()
+        #expect(replay.terminationStatus == 0, "\(stderr)")
+        let caughtUp = try await server.eventually(60) {
+            let status = try await server.json("/v1/status")
+            let lag = (status["sources"] as? [[String: Any]])?.compactMap { $0["lag_bytes"] as? Int }.reduce(0, +)
+            return status["lines"] as? Int ?? 0 >= total && lag == 0
+        }
+        #expect(caughtUp)
+        #expect(try await server.json("/v1/status")["lines"] as? Int == total)
+        let live = try await CrashEndToEndTests().accountTotals(server)
+        #expect(server.stop() == 0)
+        #expect(live == writer.state.withLock { $0.totals })
+        let log = (try? String(contentsOf: server.output, encoding: .utf8)) ?? ""
+        print(
+            "two processes: \(total) lines; refusals: replay \(stderr.components(separatedBy: "another process").count - 1), "
+                + "serve \(log.components(separatedBy: "another process").count - 1)")
+    }
+}

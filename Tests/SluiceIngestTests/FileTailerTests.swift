@@ -288,6 +288,37 @@ final class TestClock: Sendable {
         #expect(try await f.counts().badTotal == 0)
     }
 
+    /// Two tailers of one source into one database (two `sluice` processes by mistake): each
+    /// batch counts only if its file's checkpoint is where the batch began, so the loser of a race
+    /// is refused whole, starts over from the stored checkpoints, and no line counts twice.
+    @Test func twoTailersOfOneSourceCountEveryLineOnce() async throws {
+        let f = try TailFixture()
+        try f.append("app.jsonl", lines("a", 0..<300))
+        try f.copyTruncate("app.jsonl", to: "app.jsonl.1")
+        try f.append("app.jsonl", lines("a", 300..<600))
+        async let one = Self.drain(f.tailer("app.jsonl*", batchLines: 7))
+        async let two = Self.drain(f.tailer("app.jsonl*", batchLines: 5))
+        let refused = try await one + two
+        #expect(try await f.requests("a") == 600)
+        #expect(try await f.counts().records == 600)
+        #expect(refused > 0)
+    }
+
+    /// Polls until three polls in a row find nothing; returns the batches refused as read by another.
+    static func drain(_ tailer: FileTailer) async throws -> Int {
+        var (idle, refused) = (0, 0)
+        while idle < 3 {
+            do {
+                idle = try await tailer.poll() == 0 ? idle + 1 : 0
+            } catch let error as StoreError where error.code == StoreError.checkpointMoved {
+                refused += 1
+                idle = 0
+            }
+            await Task.yield()
+        }
+        return refused
+    }
+
     @Test func followsSymlinksAndCountsALinkAndItsTargetOnce() async throws {
         let f = try TailFixture()
         let data = f.directory.appendingPathComponent("data")
