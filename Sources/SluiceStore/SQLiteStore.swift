@@ -158,8 +158,8 @@ public final class SQLiteStore: Sendable {
         throw StoreError(
             code: StoreError.checkpointMoved,
             message: "\(checkpoint.path) was read to \(stored) in database \(path), not to \(expected) where this "
-                + "batch began: another process is ingesting source \(progress.source) into the same database "
-                + "(run one sluice per database); reading on from the stored checkpoints")
+                + "batch began: another process (or another source over the same file) is ingesting it into the "
+                + "same database; run one sluice per database. Reading on from the stored checkpoints")
     }
 
     static func loadSketch(_ db: Database, _ entity: String) throws -> AccountSketch? {
