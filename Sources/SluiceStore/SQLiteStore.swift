@@ -66,6 +66,13 @@ public final class SQLiteStore: Sendable {
     /// The sketches recent batches committed, decoded: the next batch of a busy account starts
     /// from them instead of reading and decoding its blob again. Used on the writer connection only.
     let sketchCache = Mutex(SketchCache())
+    /// When ids of HTTP batches older than `batchIDRetention` were last deleted.
+    let batchIDsPruned = Mutex(0.0)
+
+    /// How long an HTTP batch id is remembered: a batch sent again within it is not counted again.
+    /// A shipper retries within minutes; remembering every id forever grows the database by one
+    /// row per batch.
+    public static let batchIDRetention: Double = 7 * 86_400
 
     /// Opens (creating if needed) and migrates the database at `path`.
     /// - Parameter busyTimeout: seconds a write waits for another process's lock before failing.
@@ -121,9 +128,13 @@ public final class SQLiteStore: Sendable {
                     if let batchID = progress.batchID {
                         let seen = "SELECT 1 FROM ingest_batches WHERE batch_id = ?"
                         if try Bool.fetchOne(db, sql: seen, arguments: [batchID]) == true { return .rollback }
+                        let now = Date().timeIntervalSince1970
                         try db.execute(
-                            sql: "INSERT INTO ingest_batches(batch_id, at) VALUES (?, ?)",
-                            arguments: [batchID, Date().timeIntervalSince1970])
+                            sql: "INSERT INTO ingest_batches(batch_id, at) VALUES (?, ?)", arguments: [batchID, now])
+                        if self.isTimeToPruneBatchIDs(now) {
+                            try db.execute(
+                                sql: "DELETE FROM ingest_batches WHERE at < ?", arguments: [now - Self.batchIDRetention])
+                        }
                     }
                     items.withUnsafeBufferPointer { items in
                         for i in items.indices {
@@ -146,6 +157,15 @@ public final class SQLiteStore: Sendable {
             cached.merge(aggregate.sketches) { _, new in new }
             self.sketchCache.withLock { $0.keep(cached, version: version) }
             return outcome
+        }
+    }
+
+    /// True at most once an hour: time to forget batch ids older than `batchIDRetention`.
+    func isTimeToPruneBatchIDs(_ now: Double) -> Bool {
+        batchIDsPruned.withLock { last in
+            guard now - last >= 3600 else { return false }
+            last = now
+            return true
         }
     }
 

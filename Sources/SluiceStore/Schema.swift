@@ -123,6 +123,10 @@ enum Schema {
                     CREATE INDEX audit_log_account ON audit_log(account, id);
                     """)
         }
+        // HTTP batch ids are forgotten after a week: by their time.
+        migrator.registerMigration("v3") { db in
+            try db.execute(sql: "CREATE INDEX ingest_batches_at ON ingest_batches(at)")
+        }
         return migrator
     }
 }

@@ -148,6 +148,32 @@ func item(_ account: String, time: Double, prompt: String, completion: Int = 100
         #expect(try await store.profiles().first?.totals[.requests] == 1)
     }
 
+    /// Batch ids are remembered for `batchIDRetention`, not forever: the table would grow a row per batch.
+    @Test func batchIDsAreForgottenAfterAWeek() async throws {
+        let path = try temporaryDatabase()
+        let now = Date().timeIntervalSince1970
+        do {
+            let store = try SQLiteStore(path: path)
+            _ = try await store.commit([], progress: IngestProgress(source: "http", batchID: "first"))
+        }
+        // Written by hand, as if sent eight and six days ago.
+        let queue = try DatabaseQueue(path: path)
+        try await queue.write { db in
+            try db.execute(
+                sql: "INSERT INTO ingest_batches(batch_id, at) VALUES ('old', ?), ('recent', ?)",
+                arguments: [now - 8 * 86_400, now - 6 * 86_400])
+        }
+        let store = try SQLiteStore(path: path)
+        let batch = [item("a", time: 1_795_630_000, prompt: "x")]
+        #expect(try await store.commit(batch, progress: IngestProgress(source: "http", batchID: "new")) != .duplicate)
+        let kept = try await queue.read { db in
+            try String.fetchAll(db, sql: "SELECT batch_id FROM ingest_batches ORDER BY batch_id")
+        }
+        #expect(kept == ["first", "new", "recent"])
+        #expect(try await store.commit(batch, progress: IngestProgress(source: "http", batchID: "recent")) == .duplicate)
+        #expect(try await store.commit(batch, progress: IngestProgress(source: "http", batchID: "old")) != .duplicate)
+    }
+
     @Test func scoresRecordTheFirstFlagOnce() async throws {
         let store = try SQLiteStore(path: try temporaryDatabase())
         _ = try await store.commit(
