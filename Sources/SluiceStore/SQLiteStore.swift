@@ -133,7 +133,8 @@ public final class SQLiteStore: Sendable {
                             sql: "INSERT INTO ingest_batches(batch_id, at) VALUES (?, ?)", arguments: [batchID, now])
                         if self.isTimeToPruneBatchIDs(now) {
                             try db.execute(
-                                sql: "DELETE FROM ingest_batches WHERE at < ?", arguments: [now - Self.batchIDRetention])
+                                sql: "DELETE FROM ingest_batches WHERE at < ?", arguments: [now - Self.batchIDRetention]
+                            )
                         }
                     }
                     items.withUnsafeBufferPointer { items in

@@ -170,7 +170,8 @@ func item(_ account: String, time: Double, prompt: String, completion: Int = 100
             try String.fetchAll(db, sql: "SELECT batch_id FROM ingest_batches ORDER BY batch_id")
         }
         #expect(kept == ["first", "new", "recent"])
-        #expect(try await store.commit(batch, progress: IngestProgress(source: "http", batchID: "recent")) == .duplicate)
+        #expect(
+            try await store.commit(batch, progress: IngestProgress(source: "http", batchID: "recent")) == .duplicate)
         #expect(try await store.commit(batch, progress: IngestProgress(source: "http", batchID: "old")) != .duplicate)
     }
 
