@@ -84,14 +84,32 @@ public final class SQLiteStore: Sendable {
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
         }
         do {
-            pool = try DatabasePool(path: path, configuration: configuration)
-            try Schema.migrator.migrate(pool)
+            pool = try Self.open(path: path, configuration: configuration)
         } catch {
             throw StoreError.describing(error, path: path, doing: "open")
         }
     }
 
     static let bucketColumns = Counter.allCases.map(\.name)
+
+    /// Opens and migrates the database. Two processes opening a new database at once (a replay
+    /// beside the daemon) collide: both switch it to WAL, and GRDB reads which migrations are
+    /// applied before applying the others one by one, so both may try the same one. The loser
+    /// opens it again, and then finds it in WAL mode and migrated, or migrates what is left.
+    static func open(path: String, configuration: GRDB.Configuration) throws -> DatabasePool {
+        var attempts = 0
+        while true {
+            do {
+                let pool = try DatabasePool(path: path, configuration: configuration)
+                try Schema.migrator.migrate(pool)
+                return pool
+            } catch {
+                attempts += 1
+                guard attempts < 5 else { throw error }
+                Thread.sleep(forTimeInterval: 0.05 * Double(attempts))
+            }
+        }
+    }
 
     // MARK: - Ingest
 

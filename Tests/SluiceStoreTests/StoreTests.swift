@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import SluiceCore
 import SluiceTestSupport
+import Synchronization
 import Testing
 
 @testable import SluiceStore
@@ -146,6 +147,22 @@ func item(_ account: String, time: Double, prompt: String, completion: Int = 100
                 == .committed(records: 1))
         #expect(try await store.commit(batch, progress: IngestProgress(source: "http", batchID: "b1")) == .duplicate)
         #expect(try await store.profiles().first?.totals[.requests] == 1)
+    }
+
+    /// Several processes (here connections) opening one new database at once all find it migrated.
+    @Test func concurrentOpensOfANewDatabaseAllSucceed() throws {
+        for _ in 0..<5 {
+            let path = try temporaryDatabase()
+            let failures = Mutex<[String]>([])
+            DispatchQueue.concurrentPerform(iterations: 6) { _ in
+                do {
+                    _ = try SQLiteStore(path: path)
+                } catch {
+                    failures.withLock { $0.append("\(error)") }
+                }
+            }
+            #expect(failures.withLock { $0 } == [])
+        }
     }
 
     /// Batch ids are remembered for `batchIDRetention`, not forever: the table would grow a row per batch.
