@@ -39,6 +39,7 @@ public struct TailService: Service {
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             var consumed = 0
             var failed = false
+            var startedOver = false
             let delay = min(pollInterval * pow(2, Double(min(failures + 1, 8))), Self.maximumBackoff)
             for tailer in tailers {
                 do {
@@ -47,6 +48,11 @@ public struct TailService: Service {
                         logger.notice("ingest from \(tailer.source.name) recovered")
                         tailer.noteError(nil)
                     }
+                } catch let error as StoreError where error.code == StoreError.checkpointMoved {
+                    // Not a fault of the store: another process read those lines first, and the
+                    // tailer has started over from the stored checkpoints. Shown, not backed off.
+                    startedOver = true
+                    tailer.noteError("\(Date().formatted(.iso8601)) \(error.message)")
                 } catch {
                     failed = true
                     let message =
@@ -61,7 +67,7 @@ public struct TailService: Service {
                 // Back off on repeated failures (a locked or full disk), up to 16 s; file events do
                 // not shorten it: the store, not the files, is what failed.
                 try? await cancelWhenGracefulShutdown { try await Task.sleep(for: .seconds(delay)) }
-            } else if consumed == 0 {
+            } else if consumed == 0 && !startedOver {
                 await cancelWhenGracefulShutdown {
                     await wakeup.wait(timeout: .seconds(pollInterval))
                 }

@@ -284,12 +284,13 @@ struct TwoProcessesEndToEndTests {
         let stderr = String(decoding: replayErrors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         replay.waitUntilExit()
         #expect(replay.terminationStatus == 0, "\(stderr)")
-        let caughtUp = try await server.eventually(60) {
-            let status = try await server.json("/v1/status")
+        var status: [String: Any] = [:]
+        let caughtUp = try await server.eventually(120) {
+            status = try await server.json("/v1/status")
             let lag = (status["sources"] as? [[String: Any]])?.compactMap { $0["lag_bytes"] as? Int }.reduce(0, +)
             return status["lines"] as? Int ?? 0 >= total && lag == 0
         }
-        #expect(caughtUp)
+        #expect(caughtUp, "\(status)")
         #expect(try await server.json("/v1/status")["lines"] as? Int == total)
         let live = try await CrashEndToEndTests().accountTotals(server)
         #expect(server.stop() == 0)
