@@ -139,8 +139,8 @@ public final class FileTailer: @unchecked Sendable {
         } catch {
             // A batch in flight may have been committed: its offset must move all the same.
             try? await settle()
-            if let error = error as? StoreError, error.code == StoreError.checkpointMoved {
-                logger.warning("\(error.message)")
+            if (error as? StoreError)?.isCheckpointMoved == true {
+                logger.warning("\(error)")
                 startOver()
             }
             throw error

@@ -48,7 +48,7 @@ public struct TailService: Service {
                         logger.notice("ingest from \(tailer.source.name) recovered")
                         tailer.noteError(nil)
                     }
-                } catch let error as StoreError where error.code == StoreError.checkpointMoved {
+                } catch let error as StoreError where error.isCheckpointMoved {
                     // Not a fault of the store: another process read those lines first, and the
                     // tailer has started over from the stored checkpoints. Shown, not backed off.
                     startedOver = true

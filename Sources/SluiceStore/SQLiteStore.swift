@@ -368,6 +368,7 @@ public struct StoreError: Error, Sendable, CustomStringConvertible {
 
     /// The code of a batch refused because another process moved its file's checkpoint.
     public static let checkpointMoved = "checkpoint_moved"
+    public var isCheckpointMoved: Bool { code == Self.checkpointMoved }
 
     /// A store failure in plain words, with the fix: SQLite's full, read-only and locked errors
     /// are what an operator meets; the rest keep SQLite's own message.

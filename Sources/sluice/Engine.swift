@@ -45,7 +45,7 @@ struct Engine {
                 let consumed: Int
                 do {
                     consumed = try await tailer.poll { time in await scoring.eventTimeAdvanced(to: time) }
-                } catch let error as StoreError where error.code == StoreError.checkpointMoved {
+                } catch let error as StoreError where error.isCheckpointMoved {
                     // Another process read these lines first (the tailer said so); read on from where it got.
                     still.append(tailer)
                     continue

@@ -172,17 +172,15 @@ struct CrashEndToEndTests {
 
     @Test func everyLineCountsOnceThroughSIGKILLsRotationsAndASIGTERM() async throws {
         let started = Date()
-        let directory = try temporaryDirectory("sluice-crash")
-        let logs = directory.appendingPathComponent("logs")
-        try FileManager.default.createDirectory(at: logs, withIntermediateDirectories: true)
-        let config = directory.appendingPathComponent("sluice.yaml")
-        try """
-        store: { path: \(directory.appendingPathComponent("sluice.db").path) }
-        sources:
-          - { name: app, path: "\(logs.path)/app.jsonl*", format: openai }
-        scoring: { interval: 2s, event_interval: 10m }
-        ingest: { batch_lines: 25, poll_interval: 50ms }
-        """.write(to: config, atomically: true, encoding: .utf8)
+        let scratch = try ServeDirectory("sluice-crash")
+        let (directory, logs, config) = (scratch.directory, scratch.logs, scratch.config)
+        try scratch.configure(
+            """
+            sources:
+              - { name: app, path: "\(logs.path)/app.jsonl*", format: openai }
+            scoring: { interval: 2s, event_interval: 10m }
+            ingest: { batch_lines: 25, poll_interval: 50ms }
+            """)
 
         let writer = LogWriter(directory: logs)
         try writer.write(200)
@@ -258,18 +256,15 @@ struct CrashEndToEndTests {
 @Suite(.enabled(if: Products.built, "build the products first: swift build"))
 struct TwoProcessesEndToEndTests {
     @Test func aReplayBesideTheServerOnOneDatabaseCountsEachLineOnce() async throws {
-        let directory = try temporaryDirectory("sluice-two")
-        let logs = directory.appendingPathComponent("logs")
-        try FileManager.default.createDirectory(at: logs, withIntermediateDirectories: true)
-        let database = directory.appendingPathComponent("sluice.db").path
-        let config = directory.appendingPathComponent("sluice.yaml")
-        try """
-        store: { path: \(database) }
-        sources:
-          - { name: app, path: "\(logs.path)/app.jsonl", format: openai }
-        ingest: { batch_lines: 50 }
-        """.write(to: config, atomically: true, encoding: .utf8)
-        let writer = LogWriter(directory: logs)
+        let scratch = try ServeDirectory("sluice-two")
+        let (directory, database) = (scratch.directory, scratch.database)
+        try scratch.configure(
+            """
+            sources:
+              - { name: app, path: "\(scratch.logs.path)/app.jsonl", format: openai }
+            ingest: { batch_lines: 50 }
+            """)
+        let writer = LogWriter(directory: scratch.logs)
         try writer.write(12_000, splitting: false)
         let total = writer.state.withLock { $0.lines }
 
@@ -280,7 +275,7 @@ struct TwoProcessesEndToEndTests {
         let replayErrors = Pipe()
         replay.standardError = replayErrors
         try replay.run()
-        let server = try RunningServer(config: config, directory: directory)
+        let server = try RunningServer(config: scratch.config, directory: directory)
         let stderr = String(decoding: replayErrors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         replay.waitUntilExit()
         #expect(replay.terminationStatus == 0, "\(stderr)")

@@ -215,17 +215,14 @@ struct IngestEndToEndTests {
     /// `/v1/status`, the HTTP server keeps answering, and once the lock goes every line is in, once.
     @Test(.enabled(if: python != nil, "needs python3 to hold a SQLite lock from another process"))
     func aLockedDatabaseShowsInStatusAndNeverBlocksTheServer() async throws {
-        let directory = try temporaryDirectory("sluice-locked")
-        let logs = directory.appendingPathComponent("logs")
-        try FileManager.default.createDirectory(at: logs, withIntermediateDirectories: true)
-        let database = directory.appendingPathComponent("sluice.db").path
-        let config = directory.appendingPathComponent("sluice.yaml")
-        try """
-        store: { path: \(database) }
-        sources: [{ name: app, path: "\(logs.path)/*.jsonl", format: openai }]
-        scoring: { interval: 1h }
-        ingest: { poll_interval: 100ms }
-        """.write(to: config, atomically: true, encoding: .utf8)
+        let scratch = try ServeDirectory("sluice-locked")
+        let (directory, logs, database, config) = (scratch.directory, scratch.logs, scratch.database, scratch.config)
+        try scratch.configure(
+            """
+            sources: [{ name: app, path: "\(logs.path)/*.jsonl", format: openai }]
+            scoring: { interval: 1h }
+            ingest: { poll_interval: 100ms }
+            """)
         let server = try RunningServer(config: config, directory: directory)
         let line = #"{"ts": 1795630000, "account": "ok", "request": {"messages": [{"role": "user", "content": "x"}]}}"#
         // python3 holds BEGIN IMMEDIATE until its stdin closes.

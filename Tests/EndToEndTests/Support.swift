@@ -139,3 +139,25 @@ final class RunningServer {
         return false
     }
 }
+
+/// A scratch directory for a `sluice serve` test: a `logs` folder for its sources, the database
+/// path and the config file.
+struct ServeDirectory {
+    let directory: URL
+    let logs: URL
+    let database: String
+    let config: URL
+
+    init(_ prefix: String) throws {
+        directory = try temporaryDirectory(prefix)
+        logs = directory.appendingPathComponent("logs")
+        try FileManager.default.createDirectory(at: logs, withIntermediateDirectories: true)
+        database = directory.appendingPathComponent("sluice.db").path
+        config = directory.appendingPathComponent("sluice.yaml")
+    }
+
+    /// Writes the config file: `yaml` after a `store:` line naming the database.
+    func configure(_ yaml: String) throws {
+        try "store: { path: \(database) }\n\(yaml)".write(to: config, atomically: true, encoding: .utf8)
+    }
+}

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import Logging
 import SluiceCore
 import SluiceStore
@@ -59,31 +58,6 @@ final class BusyWriter: Sendable {
     }
 }
 
-/// Another connection takes SQLite's write lock and keeps it: from then on no commit of the
-/// tailer goes through, as if its process had died at that instant.
-final class Freeze: @unchecked Sendable {
-    let held = DispatchSemaphore(value: 0)
-    let release = DispatchSemaphore(value: 0)
-
-    init(path: String) throws {
-        var configuration = GRDB.Configuration()
-        configuration.busyMode = .timeout(30)
-        let queue = try DatabaseQueue(path: path, configuration: configuration)
-        Thread.detachNewThread { [held, release] in
-            try? queue.writeWithoutTransaction { db in
-                try db.inTransaction(.immediate) {
-                    held.signal()
-                    release.wait()
-                    return .commit
-                }
-            }
-        }
-        held.wait()
-    }
-
-    func thaw() { release.signal() }
-}
-
 @Suite struct CrashStressTests {
     /// Tailers die at any commit, again and again, while a writer appends and rotates: every
     /// line still counts exactly once. A life is either bare polls or the tail service of
@@ -116,10 +90,12 @@ final class Freeze: @unchecked Sendable {
                 running = Task { try await service.run() }
             }
             try await Task.sleep(for: .milliseconds(Int.random(in: 5...120, using: &rng)))
-            let freeze = try Freeze(path: f.store.path)
+            // Another connection takes the write lock and keeps it: from then on no commit of
+            // this tailer goes through, as if its process had died at that instant.
+            let death = try WriteLock(path: f.store.path, waiting: 30)
             running.cancel()
             _ = await running.result
-            freeze.thaw()
+            death.unlock()
         }
         writer.stop()
         let tailer = f.tailer("app.jsonl*", batchLines: 50)

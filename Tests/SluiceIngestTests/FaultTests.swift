@@ -36,8 +36,11 @@ final class WriteLock: @unchecked Sendable {
     let held = DispatchSemaphore(value: 0)
     let release = DispatchSemaphore(value: 0)
 
-    init(path: String) throws {
-        let queue = try DatabaseQueue(path: path)
+    /// - Parameter waiting: seconds to wait for a transaction in progress to end; by default none.
+    init(path: String, waiting: Double? = nil) throws {
+        var configuration = GRDB.Configuration()
+        if let waiting { configuration.busyMode = .timeout(waiting) }
+        let queue = try DatabaseQueue(path: path, configuration: configuration)
         Thread.detachNewThread { [held, release] in
             try? queue.writeWithoutTransaction { db in
                 try db.inTransaction(.immediate) {

@@ -310,7 +310,7 @@ final class TestClock: Sendable {
         while idle < 3 {
             do {
                 idle = try await tailer.poll() == 0 ? idle + 1 : 0
-            } catch let error as StoreError where error.code == StoreError.checkpointMoved {
+            } catch let error as StoreError where error.isCheckpointMoved {
                 refused += 1
                 idle = 0
             }
