@@ -87,16 +87,23 @@ public final class FileTailer: @unchecked Sendable {
         var readOffset: Int64 { uncommitted?.offset ?? offset }
     }
 
-    /// The batch the store is committing while the next one is read and analysed, so that
-    /// parsing (on every core) and writing overlap. Only once it is committed does its file's
-    /// offset move; a failed commit sends every file back to its committed offset.
+    /// A batch the store is committing, or waiting to commit, while the next one is read and
+    /// analysed, so that parsing (on every core) and writing overlap. Batches commit in the order
+    /// they were read: each waits for the one before it. Only once a batch is committed does its
+    /// file's offset move; a failed commit fails those behind it, and sends every file back to
+    /// its committed offset.
     struct InFlight {
         var identity: String
         var commit: Task<CommitOutcome, any Error>
         var checkpoint: Checkpoint
         var latestEventTime: Double
     }
-    var inFlight: InFlight?
+    /// Oldest first.
+    var inFlight: [InFlight] = []
+    /// Batches in flight at most. Two keep the writer busy: one commits while the next is queued
+    /// behind it, so the writer never waits for the analysis, and the analysis takes what the
+    /// writer leaves of the cores (with one, the writer's share of a batch ran alone at its end).
+    static let batchesInFlight = 2
 
     /// - Parameters:
     ///   - source: the configured source: name, path or glob, format, account fields, `start_at`.
@@ -371,7 +378,7 @@ public final class FileTailer: @unchecked Sendable {
             files[identity] = file
             return 0
         }
-        try await settle()
+        try await settle(leaving: Self.batchesInFlight - 1)
         return launch(batch, identity, from: start, readFrom: before, onBatch: onBatch) ? batch.lines : 0
     }
 
@@ -396,15 +403,18 @@ public final class FileTailer: @unchecked Sendable {
         progress.checkpoint = checkpoint
         progress.continuesFrom = start
         let (store, items, latest) = (self.store, batch.items, batch.latestEventTime)
+        let previous = inFlight.last?.commit
         // The event-time scoring pass this batch may trigger runs here too, while the next batch
-        // is read: it sees exactly the batches committed so far, as the next is not yet sent.
+        // is read: it sees exactly the batches committed so far, as the next waits for it.
         let commit = Task {
+            if let previous { _ = try await previous.value }
             let outcome = try await store.commit(items, progress: progress)
             if latest > 0 { await onBatch(latest) }
             return outcome
         }
-        inFlight = InFlight(
-            identity: identity, commit: commit, checkpoint: checkpoint, latestEventTime: batch.latestEventTime)
+        inFlight.append(
+            InFlight(
+                identity: identity, commit: commit, checkpoint: checkpoint, latestEventTime: batch.latestEventTime))
         file.uncommitted = (offset, fingerprint)
         // Lines came after the bytes once seen unterminated: what the tail holds now is for the
         // next read to find out.
@@ -413,24 +423,29 @@ public final class FileTailer: @unchecked Sendable {
         return true
     }
 
-    /// Waits for the batch in flight, then moves its file's offset: only a committed batch does.
-    func settle() async throws {
-        guard let batch = inFlight else { return }
-        inFlight = nil
-        do {
-            _ = try await batch.commit.value
-        } catch {
-            // Whatever was read ahead is read again from the committed offsets.
-            for identity in files.keys { files[identity]!.uncommitted = nil }
-            throw error
+    /// Waits for the oldest batches in flight until at most `leaving` remain, and moves their
+    /// files' offsets: only a committed batch does.
+    func settle(leaving: Int = 0) async throws {
+        while inFlight.count > leaving {
+            let batch = inFlight.removeFirst()
+            do {
+                _ = try await batch.commit.value
+            } catch {
+                // Those behind it fail without committing (each waits for the one before).
+                for later in inFlight { _ = try? await later.commit.value }
+                inFlight = []
+                // Whatever was read ahead is read again from the committed offsets.
+                for identity in files.keys { files[identity]!.uncommitted = nil }
+                throw error
+            }
+            checkpoints[batch.identity] = batch.checkpoint
+            guard var file = files[batch.identity] else { continue }
+            file.offset = batch.checkpoint.offset
+            file.fingerprint = batch.checkpoint.fingerprint
+            if file.uncommitted?.offset == file.offset { file.uncommitted = nil }
+            if batch.latestEventTime > 0 { file.lastEventTime = max(file.lastEventTime, batch.latestEventTime) }
+            files[batch.identity] = file
         }
-        checkpoints[batch.identity] = batch.checkpoint
-        guard var file = files[batch.identity] else { return }
-        file.offset = batch.checkpoint.offset
-        file.fingerprint = batch.checkpoint.fingerprint
-        if file.uncommitted?.offset == file.offset { file.uncommitted = nil }
-        if batch.latestEventTime > 0 { file.lastEventTime = max(file.lastEventTime, batch.latestEventTime) }
-        files[batch.identity] = file
     }
 
     /// Forgets every file and checkpoint, so that the next poll starts from the stored checkpoints

@@ -68,6 +68,8 @@ public final class SQLiteStore: Sendable {
     let sketchCache = Mutex(SketchCache())
     /// When ids of HTTP batches older than `batchIDRetention` were last deleted.
     let batchIDsPruned = Mutex(0.0)
+    /// Checkpoints the write-ahead log off the committing thread.
+    let checkpointer: WALCheckpointer
 
     /// How long an HTTP batch id is remembered: a batch sent again within it is not counted again.
     /// A shipper retries within minutes; remembering every id forever grows the database by one
@@ -80,9 +82,12 @@ public final class SQLiteStore: Sendable {
         self.path = path
         var configuration = GRDB.Configuration()
         configuration.busyMode = .timeout(busyTimeout)
+        let checkpointer = WALCheckpointer(path: path)
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            checkpointer.watch(db)
         }
+        self.checkpointer = checkpointer
         do {
             pool = try Self.open(path: path, configuration: configuration)
         } catch {
