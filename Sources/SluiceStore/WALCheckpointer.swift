@@ -40,8 +40,8 @@ final class WALCheckpointer: @unchecked Sendable {
 
     /// After a commit: the log now holds `pages` pages.
     func logGrew(to pages: Int32) {
-        guard pages >= threshold, running.compareExchange(expected: false, desired: true, ordering: .acquiring).exchanged
-        else { return }
+        guard pages >= threshold else { return }
+        guard running.compareExchange(expected: false, desired: true, ordering: .acquiring).exchanged else { return }
         queue.async {
             self.checkpoint()
             self.running.store(false, ordering: .releasing)

@@ -165,6 +165,30 @@ func item(_ account: String, time: Double, prompt: String, completion: Int = 100
         }
     }
 
+    /// The write-ahead log is copied into the database by the store's own thread, once it passes
+    /// SQLite's 1,000 pages, instead of by SQLite's automatic checkpoint in the committing thread.
+    @Test func theLogIsCheckpointedOnAThreadOfItsOwn() async throws {
+        let path = try temporaryDatabase()
+        let store = try SQLiteStore(path: path)
+        func fileSize() throws -> Int { try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int ?? 0 }
+        // The schema is still in the log: the database file is only its header.
+        let sizeBefore = try fileSize()
+        let t0 = 1_795_630_000.0
+        // Every batch rewrites the rows and sketches of 200 accounts.
+        var batch = 0
+        while store.checkpointer.completed.load(ordering: .relaxed) == 0 && batch < 400 {
+            let items = (0..<200).map { item("acct-\($0)", time: t0 + Double(batch), prompt: "batch \(batch) of \($0)") }
+            _ = try await store.commit(items, progress: IngestProgress(source: "s"))
+            batch += 1
+            if batch > 30 { try await Task.sleep(for: .milliseconds(5)) }
+        }
+        #expect(store.checkpointer.completed.load(ordering: .relaxed) > 0, "no checkpoint after \(batch) batches")
+        // The log's pages were copied into the database file.
+        #expect(try fileSize() > sizeBefore + 100_000)
+        #expect(try await store.profiles().count == 200)
+        #expect(try await store.integrityCheck() == "ok")
+    }
+
     /// Batch ids are remembered for `batchIDRetention`, not forever: the table would grow a row per batch.
     @Test func batchIDsAreForgottenAfterAWeek() async throws {
         let path = try temporaryDatabase()
