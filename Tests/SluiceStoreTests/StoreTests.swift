@@ -177,7 +177,9 @@ func item(_ account: String, time: Double, prompt: String, completion: Int = 100
         // Every batch rewrites the rows and sketches of 200 accounts.
         var batch = 0
         while store.checkpointer.completed.load(ordering: .relaxed) == 0 && batch < 400 {
-            let items = (0..<200).map { item("acct-\($0)", time: t0 + Double(batch), prompt: "batch \(batch) of \($0)") }
+            let items = (0..<200).map {
+                item("acct-\($0)", time: t0 + Double(batch), prompt: "batch \(batch) of \($0)")
+            }
             _ = try await store.commit(items, progress: IngestProgress(source: "s"))
             batch += 1
             if batch > 30 { try await Task.sleep(for: .milliseconds(5)) }
