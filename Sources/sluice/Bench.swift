@@ -17,11 +17,14 @@ struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Measure ingest, the gateway check, scoring and tailing against references, in one run.",
         discussion: """
-            1. ingest: `sluice simulate` writes a LiteLLM log (--days 4: about 230k lines); `sluice replay`
-               reads it (every feature, SQLite) under /usr/bin/time -v; Benchmarks/reference_ingest.py
-               (Python, orjson) reads the same file. 2. gateway: wrk -t2 -c64 -d10s on GET /v1/check with
-               10k blocked accounts, then on nginx `return 204`. 3. scoring: one pass over 100k accounts.
+            1. ingest: `sluice simulate` writes a LiteLLM log (--days 4: about 230k lines); `sluice replay` reads it (every feature, SQLite) under /usr/bin/time -v, and Benchmarks/reference_ingest.py (Python, orjson) reads the same file. --rounds alternate the two; the median round is reported, with the range of all.
+
+            2. gateway: wrk -t2 -c64 -d10s on GET /v1/check with 10k blocked accounts, then on nginx `return 204`.
+
+            3. scoring: one pass over 100k accounts.
+
             4. tail: lag while a writer appends 20k lines/s to a file `sluice serve` tails.
+
             Needs python3 with orjson, wrk and nginx for the references; a part whose tools are missing is skipped.
             """)
 
@@ -30,6 +33,9 @@ struct Bench: AsyncParsableCommand {
 
     @Option(help: "Days of simulated traffic for the ingest test.")
     var days = 4
+
+    @Option(help: "Rounds of the ingest test, each a replay then the reference; the median round is reported.")
+    var rounds = 3
 
     @Option(help: "Prompt corpora for `sluice simulate` (default: ../shared/data when it exists).")
     var corpora: String?
@@ -124,9 +130,11 @@ struct Bench: AsyncParsableCommand {
         var wrkSeconds: Int
         var tailRate: Int
         var tailSeconds: Int
+        var ingestRounds = 3
 
         init(_ bench: Bench) {
             days = bench.days
+            ingestRounds = bench.rounds
             accounts = bench.accounts
             blocks = bench.blocks
             wrkSeconds = bench.wrkSeconds
@@ -144,8 +152,12 @@ struct Bench: AsyncParsableCommand {
             self.tailSeconds = tailSeconds
         }
 
-        static let smoke = Settings(
-            days: 1, scale: 0.01, accounts: 500, blocks: 50, wrkSeconds: 1, tailRate: 500, tailSeconds: 2)
+        static let smoke: Settings = {
+            var settings = Settings(
+                days: 1, scale: 0.01, accounts: 500, blocks: 50, wrkSeconds: 1, tailRate: 500, tailSeconds: 2)
+            settings.ingestRounds = 1
+            return settings
+        }()
     }
 }
 
@@ -164,9 +176,14 @@ struct BenchResults: Codable {
         func number(_ value: Double, _ digits: Int = 0) -> String { String(format: "%.\(digits)f", value) }
         if let i = ingest {
             let ratio = i.referenceLinesPerSecond.map { i.linesPerSecond / $0 }
+            // With several rounds: the median round's ratio, then the range of all.
+            let spread =
+                (i.ratios ?? []).count > 1
+                ? " (\(number(i.ratios!.min()!, 2))–\(number(i.ratios!.max()!, 2))× in \(i.ratios!.count) rounds)" : ""
             rows.append([
                 "ingest lines/s (\(i.lines) lines, \(number(i.megabytes)) MB)", number(i.linesPerSecond),
-                i.referenceLinesPerSecond.map { number($0) } ?? "skipped", ratio.map { number($0, 2) + "×" } ?? "-",
+                i.referenceLinesPerSecond.map { number($0) } ?? "skipped",
+                ratio.map { number($0, 2) + "×" + spread } ?? "-",
                 "≥ 2×", ratio.map { $0 >= 2 ? "yes" : "no" } ?? "-",
             ])
             rows.append([
@@ -234,6 +251,10 @@ struct IngestResult: Codable {
     var referenceMegabytesPerSecond: Double?
     var referencePeakRSSMegabytes: Double?
     var referenceSkipped: String?
+    /// Rounds of replay then reference; the numbers above are of the median round.
+    var rounds: Int?
+    /// Each round's ratio of lines per second, Sluice over the reference.
+    var ratios: [Double]?
 }
 
 struct GatewayResult: Codable {
@@ -282,28 +303,56 @@ enum IngestBench {
         let traffic = simulation.appendingPathComponent("traffic.jsonl").path
         let (lines, bytes) = try countLines(traffic)
 
-        log("replaying \(lines) lines")
-        let database = folder.appendingPathComponent("replay.db").path
-        let replay = try Subprocess.timed(Subprocess.sluice, ["replay", "--db", database, "--json", traffic])
-        var result = IngestResult(
-            lines: lines, megabytes: Double(bytes) / 1e6, seconds: replay.seconds,
-            linesPerSecond: Double(lines) / replay.seconds, megabytesPerSecond: Double(bytes) / 1e6 / replay.seconds,
-            peakRSSMegabytes: replay.peakRSSMegabytes)
-
-        guard FileManager.default.fileExists(atPath: reference) else {
-            result.referenceSkipped = "\(reference) not found (run from the package folder)"
-            return result
+        // Rounds alternate the two, so that both see the same machine: on a shared one, either
+        // alone ran 30-50% faster or slower from one minute to the next. A round's ratio is of
+        // its two neighbouring runs; the result is the median round.
+        let hasReference = FileManager.default.fileExists(atPath: reference)
+        var rounds: [(replay: Subprocess.Timed, reference: [String: Any]?, referenceRSS: Double?)] = []
+        var referenceSkipped = hasReference ? nil : "\(reference) not found (run from the package folder)"
+        for round in 1...settings.ingestRounds {
+            let of = settings.ingestRounds > 1 ? " (round \(round) of \(settings.ingestRounds))" : ""
+            log("replaying \(lines) lines\(of)")
+            let database = folder.appendingPathComponent("replay-\(round).db").path
+            let replay = try Subprocess.timed(Subprocess.sluice, ["replay", "--db", database, "--json", traffic])
+            for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: database + suffix) }
+            var report: [String: Any]?
+            var rss: Double?
+            if referenceSkipped == nil {
+                log("running the reference \(reference)\(of)")
+                do {
+                    let python = try Subprocess.timed("/usr/bin/env", ["python3", reference, traffic])
+                    report = try JSONSerialization.jsonObject(with: Data(python.output.utf8)) as? [String: Any]
+                    rss = python.peakRSSMegabytes
+                } catch {
+                    referenceSkipped = "\(error) (needs python3 with orjson)"
+                }
+            }
+            rounds.append((replay, report, rss))
         }
-        log("running the reference \(reference)")
-        do {
-            let python = try Subprocess.timed("/usr/bin/env", ["python3", reference, traffic])
-            let report = try JSONSerialization.jsonObject(with: Data(python.output.utf8)) as? [String: Any]
-            result.referenceSeconds = report?["seconds"] as? Double
-            result.referenceLinesPerSecond = report?["lines_per_second"] as? Double
-            result.referenceMegabytesPerSecond = report?["mb_per_second"] as? Double
-            result.referencePeakRSSMegabytes = python.peakRSSMegabytes
-        } catch {
-            result.referenceSkipped = "\(error) (needs python3 with orjson)"
+        let ratios = rounds.compactMap { round in
+            (round.reference?["lines_per_second"] as? Double).map { Double(lines) / round.replay.seconds / $0 }
+        }
+        // The median round: by its ratio when there is a reference, else by the replay's time.
+        let ordered: [Int]
+        if ratios.count == rounds.count {
+            ordered = rounds.indices.sorted { ratios[$0] < ratios[$1] }
+        } else {
+            ordered = rounds.indices.sorted { rounds[$0].replay.seconds < rounds[$1].replay.seconds }
+        }
+        let median = rounds[ordered[ordered.count / 2]]
+        var result = IngestResult(
+            lines: lines, megabytes: Double(bytes) / 1e6, seconds: median.replay.seconds,
+            linesPerSecond: Double(lines) / median.replay.seconds,
+            megabytesPerSecond: Double(bytes) / 1e6 / median.replay.seconds,
+            peakRSSMegabytes: rounds.compactMap(\.replay.peakRSSMegabytes).max())
+        result.rounds = rounds.count
+        result.ratios = ratios
+        result.referenceSkipped = referenceSkipped
+        if referenceSkipped == nil, let report = median.reference {
+            result.referenceSeconds = report["seconds"] as? Double
+            result.referenceLinesPerSecond = report["lines_per_second"] as? Double
+            result.referenceMegabytesPerSecond = report["mb_per_second"] as? Double
+            result.referencePeakRSSMegabytes = rounds.compactMap(\.referenceRSS).max()
         }
         return result
     }
