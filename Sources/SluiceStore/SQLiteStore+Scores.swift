@@ -208,6 +208,20 @@ extension SQLiteStore {
             ).map {
                 ScorePoint(at: Date(timeIntervalSince1970: $0[0]), score: $0[1], level: Level(rawValue: $0[2]) ?? .none)
             }
+            // The account's last week of traffic by hour, ending at its last request (event time).
+            let lastHour = hourBucket(row[3])
+            let activity = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT hour, requests, errors, prompt_tokens, completion_tokens FROM account_buckets
+                    WHERE account = ? AND hour > ? AND requests > 0 ORDER BY hour
+                    """,
+                arguments: [id, lastHour - AccountDetail.activityHours]
+            ).map {
+                ActivityHour(
+                    hour: Date(timeIntervalSince1970: Double($0[0] as Int64) * 3600), requests: $0[1], errors: $0[2],
+                    promptTokens: $0[3], completionTokens: $0[4])
+            }
             let decisions = try Self.decisions(db, account: id)
             let firstFlagged: Double? = score?[4]
             let levelText: String? = score?[1]
@@ -218,7 +232,7 @@ extension SQLiteStore {
                 clusterMembers: members, firstFlaggedAt: firstFlagged.map(Date.init(timeIntervalSince1970:)),
                 requestsAtFlag: score?[5], features: features, endUsers: endUsers, apiKeys: apiKeys,
                 decisions: decisions,
-                scoreHistory: history.reversed(),
+                scoreHistory: history.reversed(), activity: activity,
                 blocked: decisions.contains { $0.kind == .block && $0.isActive(at: now) })
         }
     }

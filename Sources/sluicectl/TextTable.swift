@@ -34,6 +34,10 @@ enum TextTable {
         }
         if !d.endUsers.isEmpty { lines.append("end users   \(d.endUsers.count)\(d.endUsers.count == 50 ? "+" : "")") }
         if !d.apiKeys.isEmpty { lines.append("api keys    \(d.apiKeys.count)\(d.apiKeys.count == 50 ? "+" : "")") }
+        if !d.activity.isEmpty {
+            lines.append("")
+            lines.append(contentsOf: activity(d.activity))
+        }
         if !d.reasons.isEmpty {
             lines.append("")
             lines.append(
@@ -54,6 +58,29 @@ enum TextTable {
                     }))
         }
         return lines.joined(separator: "\n")
+    }
+
+    /// A day a line, an hour a character (UTC): how busy each hour was against the busiest, so
+    /// that a flat round-the-clock load stands out from a working day's.
+    static func activity(_ hours: [ActivityHour]) -> [String] {
+        let levels = Array(" ▁▂▃▄▅▆▇█")
+        let busiest = max(hours.map(\.requests).max() ?? 1, 1)
+        var byDay: [Int64: [Int64]] = [:]
+        for hour in hours {
+            let index = Int64((hour.hour.timeIntervalSince1970 / 3600).rounded(.down))
+            byDay[index / 24, default: Array(repeating: 0, count: 24)][Int(index % 24)] += hour.requests
+        }
+        let day = DateFormatter()
+        day.locale = Locale(identifier: "en_US_POSIX")
+        day.timeZone = TimeZone(identifier: "UTC")
+        day.dateFormat = "yyyy-MM-dd"
+        var lines = ["activity    requests an hour, 00–23 UTC; the busiest hour, \(busiest), is █"]
+        for (index, counts) in byDay.sorted(by: { $0.key < $1.key }) {
+            let bar = String(counts.map { $0 == 0 ? "·" : levels[Int((8 * $0 + busiest - 1) / busiest)] })
+            let date = day.string(from: Date(timeIntervalSince1970: Double(index) * 86_400))
+            lines.append("\(date)  \(bar)  \(counts.reduce(0, +)) requests")
+        }
+        return lines
     }
 
     static func decisions(_ decisions: [Decision]) -> String {

@@ -93,6 +93,26 @@ func item(_ account: String, time: Double, prompt: String, completion: Int = 100
         #expect(profiles.first { $0.id == "team::key:k1" }?.kind == .apiKey)
     }
 
+    /// An account's detail carries its last week of traffic by hour, from the hourly counters.
+    @Test func accountDetailShowsTheLastWeekByHour() async throws {
+        let store = try SQLiteStore(path: try temporaryDatabase())
+        let t0 = 1_795_629_600.0  // on the hour
+        var failed = item("acme", time: t0 + 190 * 3600 + 120, prompt: "b")
+        failed.0.status = 500
+        let items = [
+            item("acme", time: t0 + 10, prompt: "a"),  // 200 hours before the last request: out of the week
+            item("acme", time: t0 + 190 * 3600 + 60, prompt: "b", completion: 40),
+            failed,
+            item("acme", time: t0 + 200 * 3600 + 5, prompt: "c"),
+        ]
+        _ = try await store.commit(items, progress: IngestProgress(source: "s"))
+        let activity = try #require(try await store.accountDetail("acme")).activity
+        #expect(activity.map(\.hour) == [t0 + 190 * 3600, t0 + 200 * 3600].map(Date.init(timeIntervalSince1970:)))
+        #expect(activity.map(\.requests) == [2, 1])
+        #expect(activity.map(\.errors) == [1, 0])
+        #expect(activity.map(\.completionTokens) == [140, 100])
+    }
+
     @Test func hourlyBucketsAddUpAcrossBatches() async throws {
         let path = try temporaryDatabase()
         let store = try SQLiteStore(path: path)

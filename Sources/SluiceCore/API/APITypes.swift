@@ -66,6 +66,31 @@ public struct ScorePoint: Codable, Sendable, Equatable {
     }
 }
 
+/// One hour of an account's traffic, from its hourly counters (`account_buckets`), by event time.
+public struct ActivityHour: Codable, Sendable, Equatable {
+    /// The start of the hour.
+    public var hour: Date
+    public var requests: Int64
+    /// Failed requests, rate limits (429) included.
+    public var errors: Int64
+    public var promptTokens: Int64
+    public var completionTokens: Int64
+
+    public init(hour: Date, requests: Int64, errors: Int64, promptTokens: Int64, completionTokens: Int64) {
+        self.hour = hour
+        self.requests = requests
+        self.errors = errors
+        self.promptTokens = promptTokens
+        self.completionTokens = completionTokens
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case hour, requests, errors
+        case promptTokens = "prompt_tokens"
+        case completionTokens = "completion_tokens"
+    }
+}
+
 /// `GET /v1/accounts/{id}`.
 public struct AccountDetail: Codable, Sendable {
     public var account: String
@@ -88,14 +113,19 @@ public struct AccountDetail: Codable, Sendable {
     public var apiKeys: [String]
     public var decisions: [Decision]
     public var scoreHistory: [ScorePoint]
+    /// The hours with traffic in the account's last `activityHours` hours of event time, oldest first.
+    public var activity: [ActivityHour]
     public var blocked: Bool
+
+    /// How far back `activity` goes from the account's last request: a week.
+    public static let activityHours: Int64 = 168
 
     public init(
         account: String, parent: String?, requests: Int64, firstSeen: Date?, lastSeen: Date?, score: Double?,
         level: Level?, reasons: [Reason], cluster: String?, clusterMembers: [String], firstFlaggedAt: Date?,
         requestsAtFlag: Int64?, features: [String: Double], endUsers: [String], apiKeys: [String] = [],
         decisions: [Decision],
-        scoreHistory: [ScorePoint], blocked: Bool
+        scoreHistory: [ScorePoint], activity: [ActivityHour] = [], blocked: Bool
     ) {
         self.account = account
         self.parent = parent
@@ -114,11 +144,12 @@ public struct AccountDetail: Codable, Sendable {
         self.apiKeys = apiKeys
         self.decisions = decisions
         self.scoreHistory = scoreHistory
+        self.activity = activity
         self.blocked = blocked
     }
 
     enum CodingKeys: String, CodingKey {
-        case account, parent, requests, score, level, reasons, cluster, features, decisions, blocked
+        case account, parent, requests, score, level, reasons, cluster, features, decisions, activity, blocked
         case firstSeen = "first_seen"
         case lastSeen = "last_seen"
         case clusterMembers = "cluster_members"
