@@ -11,20 +11,34 @@ import Synchronization
 /// replaces the automatic checkpoint, hands the same work, at the same size, to this thread.
 /// The checkpoint is PASSIVE, as the automatic one: it copies what no reader still needs and
 /// never waits for a lock, so it holds up neither the writer nor a reader.
+///
+/// The log starts again from its beginning only when a write finds every page of it copied,
+/// which a checkpoint running beside the writer may keep missing: in a replay the log grew to
+/// ~60 MB (6 MB with the automatic checkpoint). Past `limit` pages the writer itself waits for
+/// the running checkpoint and runs one, as the automatic checkpoint would: then nothing is
+/// written in between, and the next write starts the log again. The log is bounded by `limit`
+/// and one batch.
 final class WALCheckpointer: @unchecked Sendable {
     // @unchecked: `connection` is touched only on `queue`.
     let path: String
     /// Pages in the log that start a checkpoint: SQLite's own default.
     let threshold: Int32
+    /// Pages in the log past which the writer checkpoints itself.
+    let limit: Int32
     private let queue = DispatchQueue(label: "sluice.wal-checkpoint")
     private let running = Atomic<Bool>(false)
     private var connection: OpaquePointer?
-    /// Checkpoints run, for tests.
+    /// Checkpoints run on the checkpointer's thread, and by the writer, for tests.
     let completed = Atomic<Int>(0)
+    let completedByWriter = Atomic<Int>(0)
 
-    init(path: String, threshold: Int32 = 1000) {
+    /// - Parameters:
+    ///   - threshold: pages in the log that start a checkpoint on this thread.
+    ///   - limit: pages past which the writer checkpoints itself; 16 × `threshold` (64 MB of 4 KB pages) by default.
+    init(path: String, threshold: Int32 = 1000, limit: Int32? = nil) {
         self.path = path
         self.threshold = threshold
+        self.limit = limit ?? threshold * 16
     }
 
     deinit {
@@ -38,8 +52,16 @@ final class WALCheckpointer: @unchecked Sendable {
         sqlite3_wal_hook(db.sqliteConnection, walHook, Unmanaged.passUnretained(self).toOpaque())
     }
 
-    /// After a commit: the log now holds `pages` pages.
-    func logGrew(to pages: Int32) {
+    /// After a commit on `writer`: the log of database `name` now holds `pages` pages.
+    func logGrew(to pages: Int32, writer: OpaquePointer?, name: UnsafePointer<CChar>?) {
+        if pages >= limit {
+            // Waits for the checkpoint in flight, if any: two checkpoints cannot run at once.
+            queue.sync {}
+            if sqlite3_wal_checkpoint_v2(writer, name, SQLITE_CHECKPOINT_PASSIVE, nil, nil) == SQLITE_OK {
+                completedByWriter.add(1, ordering: .relaxed)
+            }
+            return
+        }
         guard pages >= threshold else { return }
         guard running.compareExchange(expected: false, desired: true, ordering: .acquiring).exchanged else { return }
         queue.async {
@@ -69,6 +91,9 @@ final class WALCheckpointer: @unchecked Sendable {
 private func walHook(
     context: UnsafeMutableRawPointer?, db: OpaquePointer?, name: UnsafePointer<CChar>?, pages: Int32
 ) -> Int32 {
-    if let context { Unmanaged<WALCheckpointer>.fromOpaque(context).takeUnretainedValue().logGrew(to: pages) }
+    if let context {
+        Unmanaged<WALCheckpointer>.fromOpaque(context).takeUnretainedValue().logGrew(
+            to: pages, writer: db, name: name)
+    }
     return SQLITE_OK
 }

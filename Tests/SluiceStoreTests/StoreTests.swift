@@ -211,6 +211,30 @@ func item(_ account: String, time: Double, prompt: String, completion: Int = 100
         #expect(try await store.integrityCheck() == "ok")
     }
 
+    /// The log starts again from its beginning only when a write finds all of it copied, which a
+    /// checkpoint beside the writer may keep missing: past its limit the writer checkpoints itself.
+    @Test func theLogStaysBoundedWhenCheckpointsLagBehindTheWriter() async throws {
+        let path = try temporaryDatabase()
+        // The checkpointer's thread never gets to it (as if it always lagged): only the limit bounds the log.
+        let checkpointer = WALCheckpointer(path: path, threshold: .max, limit: 128)
+        var configuration = GRDB.Configuration()
+        configuration.prepareDatabase { db in checkpointer.watch(db) }
+        let pool = try DatabasePool(path: path, configuration: configuration)
+        try await pool.write { try $0.execute(sql: "CREATE TABLE t (b BLOB)") }
+        func logSize() -> Int { (try? FileManager.default.attributesOfItem(atPath: path + "-wal")[.size] as? Int) ?? 0 }
+        var largest = 0
+        for _ in 0..<400 {
+            // About three pages a write: 1,200 pages in all.
+            try await pool.write { try $0.execute(sql: "INSERT INTO t VALUES (randomblob(6000))") }
+            largest = max(largest, logSize())
+        }
+        #expect(checkpointer.completedByWriter.load(ordering: .relaxed) > 0)
+        // The limit and one write, in frames of a 24-byte header and a 4 KB page, after the log's header.
+        let bound = 32 + Int(checkpointer.limit + 8) * (24 + 4096)
+        #expect(largest <= bound, "the log reached \(largest) bytes")
+        #expect(try await pool.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM t") } == 400)
+    }
+
     /// Batch ids are remembered for `batchIDRetention`, not forever: the table would grow a row per batch.
     @Test func batchIDsAreForgottenAfterAWeek() async throws {
         let path = try temporaryDatabase()
