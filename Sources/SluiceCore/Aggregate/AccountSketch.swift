@@ -287,6 +287,9 @@ struct ByteReader {
         defer { index += n }
         return index
     }
+    // Inlined: left generic (it was, in the release build), each call looked up the type's
+    // metadata at run time.
+    @inline(__always)
     mutating func integer<T: FixedWidthInteger>(_: T.Type) throws(SketchDecodingError) -> T {
         let start = try skip(MemoryLayout<T>.size)
         return T(littleEndian: data.loadUnaligned(fromByteOffset: start, as: T.self))
