@@ -130,7 +130,7 @@ struct Bench: AsyncParsableCommand {
         var wrkSeconds: Int
         var tailRate: Int
         var tailSeconds: Int
-        var ingestRounds = 3
+        var ingestRounds: Int
 
         init(_ bench: Bench) {
             days = bench.days
@@ -142,8 +142,12 @@ struct Bench: AsyncParsableCommand {
             tailSeconds = bench.tailSeconds
         }
 
-        init(days: Int, scale: Double, accounts: Int, blocks: Int, wrkSeconds: Int, tailRate: Int, tailSeconds: Int) {
+        init(
+            days: Int, scale: Double, accounts: Int, blocks: Int, wrkSeconds: Int, tailRate: Int, tailSeconds: Int,
+            ingestRounds: Int
+        ) {
             self.days = days
+            self.ingestRounds = ingestRounds
             self.scale = scale
             self.accounts = accounts
             self.blocks = blocks
@@ -152,12 +156,9 @@ struct Bench: AsyncParsableCommand {
             self.tailSeconds = tailSeconds
         }
 
-        static let smoke: Settings = {
-            var settings = Settings(
-                days: 1, scale: 0.01, accounts: 500, blocks: 50, wrkSeconds: 1, tailRate: 500, tailSeconds: 2)
-            settings.ingestRounds = 1
-            return settings
-        }()
+        static let smoke = Settings(
+            days: 1, scale: 0.01, accounts: 500, blocks: 50, wrkSeconds: 1, tailRate: 500, tailSeconds: 2,
+            ingestRounds: 1)
     }
 }
 

@@ -63,11 +63,12 @@ enum TextTable {
     /// A day a line, an hour a character (UTC): how busy each hour was against the busiest, so
     /// that a flat round-the-clock load stands out from a working day's.
     static func activity(_ hours: [ActivityHour]) -> [String] {
-        let levels = Array(" ▁▂▃▄▅▆▇█")
+        // Eighths of the busiest hour, rounded up: an hour with any traffic shows.
+        let levels = Array("▁▂▃▄▅▆▇█")
         let busiest = max(hours.map(\.requests).max() ?? 1, 1)
         var byDay: [Int64: [Int64]] = [:]
         for hour in hours {
-            let index = Int64((hour.hour.timeIntervalSince1970 / 3600).rounded(.down))
+            let index = hourBucket(hour.hour.timeIntervalSince1970)
             byDay[index / 24, default: Array(repeating: 0, count: 24)][Int(index % 24)] += hour.requests
         }
         let day = DateFormatter()
@@ -76,7 +77,7 @@ enum TextTable {
         day.dateFormat = "yyyy-MM-dd"
         var lines = ["activity    requests an hour, 00–23 UTC; the busiest hour, \(busiest), is █"]
         for (index, counts) in byDay.sorted(by: { $0.key < $1.key }) {
-            let bar = String(counts.map { $0 == 0 ? "·" : levels[Int((8 * $0 + busiest - 1) / busiest)] })
+            let bar = String(counts.map { $0 == 0 ? "·" : levels[Int((8 * $0 + busiest - 1) / busiest) - 1] })
             let date = day.string(from: Date(timeIntervalSince1970: Double(index) * 86_400))
             lines.append("\(date)  \(bar)  \(counts.reduce(0, +)) requests")
         }
