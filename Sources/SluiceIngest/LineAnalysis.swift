@@ -39,7 +39,7 @@ enum AnalyzedLine: Sendable {
         -> [AnalyzedLine]
     {
         // Several parts a core, so that a part of long lines does not leave a core idle at the end.
-        let parts = min(ProcessInfo.processInfo.activeProcessorCount * 4, lines.count / minimumPartLines)
+        let parts = min(Cores.available * 4, lines.count / minimumPartLines)
         guard parts > 1 else {
             var scratch = Scratch()
             return lines.map {

@@ -137,6 +137,16 @@ public final class SQLiteStore: Sendable {
         }
     }
 
+    /// Copies the whole write-ahead log into the database and empties it, waiting for readers:
+    /// a settled database, for a measurement that should not share the machine with a checkpoint.
+    public func checkpointLog() async throws {
+        try await pool.writeWithoutTransaction { db in
+            // On the writer nothing commits meanwhile, so no other checkpoint starts.
+            self.checkpointer.waitForRunning()
+            _ = try db.checkpoint(.truncate)
+        }
+    }
+
     func write(_ items: [(RequestRecord, RequestFeatures)], progress: IngestProgress) async throws -> CommitOutcome {
         try await pool.writeWithoutTransaction { db in
             // Another connection (another process) that committed may have changed any sketch.

@@ -52,11 +52,13 @@ final class WALCheckpointer: @unchecked Sendable {
         sqlite3_wal_hook(db.sqliteConnection, walHook, Unmanaged.passUnretained(self).toOpaque())
     }
 
+    /// Returns once the checkpoint in flight, if any, is done: two checkpoints cannot run at once.
+    func waitForRunning() { queue.sync {} }
+
     /// After a commit on `writer`: the log of database `name` now holds `pages` pages.
     func logGrew(to pages: Int32, writer: OpaquePointer?, name: UnsafePointer<CChar>?) {
         if pages >= limit {
-            // Waits for the checkpoint in flight, if any: two checkpoints cannot run at once.
-            queue.sync {}
+            waitForRunning()
             if sqlite3_wal_checkpoint_v2(writer, name, SQLITE_CHECKPOINT_PASSIVE, nil, nil) == SQLITE_OK {
                 completedByWriter.add(1, ordering: .relaxed)
             }

@@ -220,6 +220,9 @@ struct BenchResults: Codable {
                 "scoring pass, \(s.accounts) accounts (s)", number(s.seconds, 2), "", "", "< 2 s",
                 s.seconds < 2 ? "yes" : "no",
             ])
+            if let cpu = s.cpuSeconds {
+                rows.append(["scoring pass CPU (s, all cores)", number(cpu, 2), "", "", "", ""])
+            }
             rows.append(["scoring pass peak RSS MB", number(s.peakRSSMegabytes), "", "", "", ""])
             if let steps = s.steps {
                 let split = [steps.load, steps.assess, steps.save].map { number($0, 2) }.joined(separator: " / ")
@@ -271,8 +274,11 @@ struct GatewayResult: Codable {
 
 struct ScoringResult: Codable {
     var accounts: Int
-    var assessed: Int
+    /// Accounts the pass flagged (the bench's accounts are alike and harmless: normally none).
+    var flagged: Int
     var seconds: Double
+    /// CPU time of the whole process during the pass, on every core.
+    var cpuSeconds: Double?
     var peakRSSMegabytes: Double
     /// The pass's steps: load, assess, save.
     var steps: PassTimings?
@@ -431,6 +437,7 @@ enum ScoringBench {
     /// Stores `accounts` accounts of 20 requests each (the evidence floor below which a pass skips
     /// an account) through the normal commit, then times one scoring pass over all of them.
     static func run(accounts: Int, folder: String) async throws -> ScoringResult {
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         let path = URL(fileURLWithPath: folder).appendingPathComponent("scoring-\(UUID().uuidString).db").path
         defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
         let store = try SQLiteStore(path: path)
@@ -459,12 +466,16 @@ enum ScoringBench {
         let runner = ScoringRunner(
             store: store, scorer: Scorer(policy: SluiceCore.Configuration().scoring.policy), eventInterval: 900,
             logger: logger)
+        // Time the pass alone, not the pass beside the checkpoint of what was just stored.
+        try await store.checkpointLog()
         Machine.resetPeakRSS()
         let began = ContinuousClock.now
-        let assessed = await runner.runPass()
+        let cpuBefore = Machine.cpuSeconds()
+        let flagged = await runner.runPass()
         let elapsed = ContinuousClock.now - began
         return ScoringResult(
-            accounts: accounts, assessed: assessed, seconds: elapsed.seconds,
+            accounts: accounts, flagged: flagged, seconds: elapsed.seconds,
+            cpuSeconds: Machine.cpuSeconds() - cpuBefore,
             peakRSSMegabytes: Machine.peakRSSMegabytes(), steps: await runner.lastTimings)
     }
 }
@@ -804,6 +815,14 @@ enum Machine {
         }
         let memory = Double(ProcessInfo.processInfo.physicalMemory) / 1_073_741_824
         return "\(model), \(ProcessInfo.processInfo.activeProcessorCount) cores, \(String(format: "%.0f", memory)) GB"
+    }
+
+    /// User and system CPU time of this process so far, on every core.
+    static func cpuSeconds() -> Double {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        func seconds(_ t: timeval) -> Double { Double(t.tv_sec) + Double(t.tv_usec) / 1e6 }
+        return seconds(usage.ru_utime) + seconds(usage.ru_stime)
     }
 
     /// Resets the kernel's high-water mark of this process's resident memory (Linux).

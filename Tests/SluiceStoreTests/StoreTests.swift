@@ -93,6 +93,37 @@ func item(_ account: String, time: Double, prompt: String, completion: Int = 100
         #expect(profiles.first { $0.id == "team::key:k1" }?.kind == .apiKey)
     }
 
+    /// A scoring pass reads profiles in chunks that another thread decodes: across several chunks,
+    /// every entity comes back once, in storage order, as a plain read of the same rows gives it.
+    @Test func profilesReadInChunksMatchAPlainReadOfTheRows() async throws {
+        let store = try SQLiteStore(path: try temporaryDatabase())
+        let t0 = 1_795_630_000.0
+        // 2,600 accounts with one end user each: 5,200 entities, three chunks.
+        var items: [(RequestRecord, RequestFeatures)] = []
+        for a in 0..<2600 {
+            for r in 0..<(1 + a % 4) {
+                let time = t0 + Double(a * 10 + r)
+                items.append(item("acct\(a)", time: time, prompt: "q\(a) \(r)", completion: a, endUser: "u\(a)"))
+            }
+        }
+        _ = try await store.commit(items, progress: IngestProgress(source: "s"))
+        let columns = SQLiteStore.bucketColumns.joined(separator: ", ")
+        let plain = try await store.pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT id, parent, sketch, \(columns) FROM accounts WHERE requests >= 2").map {
+                row in
+                let counters = Counters(values: (0..<Counter.allCases.count).map { row[3 + $0] as Int64 })
+                let sketch = try AccountSketch(encoded: [UInt8](row[2] as Data), seenPrompts: false)
+                return AccountProfile(id: row[0], parent: row[1], totals: counters, sketch: sketch)
+            }
+        }
+        let chunked = try await store.profiles(minimumRequests: 2)
+        #expect(plain.count == 3900 && chunked.count == plain.count)
+        #expect(chunked.map(\.id) == plain.map(\.id) && chunked.map(\.parent) == plain.map(\.parent))
+        #expect(chunked.map(\.totals) == plain.map(\.totals))
+        #expect(chunked.map { $0.sketch.encoded() } == plain.map { $0.sketch.encoded() })
+        #expect(chunked.contains { $0.id == "acct7::u7" && $0.parent == "acct7" && $0.totals[.completionTokens] == 28 })
+    }
+
     /// An account's detail carries its last week of traffic by hour, from the hourly counters.
     @Test func accountDetailShowsTheLastWeekByHour() async throws {
         let store = try SQLiteStore(path: try temporaryDatabase())

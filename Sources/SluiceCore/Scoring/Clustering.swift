@@ -42,9 +42,8 @@ public struct Clustering: Sendable {
 
         // Each account's evidence: a few values of each kind. Arrays in profile order, never a
         // dictionary's: the same profiles must give the same clusters in every process.
-        var evidence = [[(kind: Evidence, value: UInt64)]](repeating: [], count: profiles.count)
-        for i in members {
-            evidence[i] = Self.values(of: profiles[i])
+        let evidence = concurrentMap(profiles) { i, profile in
+            profile.parent == nil && profile.totals[.requests] >= minimumRequests ? Self.values(of: profile) : []
         }
         // Holders of each value, for rarity and grouping, in ascending profile order.
         struct Key: Hashable {
@@ -113,20 +112,19 @@ public struct Clustering: Sendable {
     /// The evidence values of one account: its networks and user agents (the first few), its main
     /// system prompts — exactly, and by four 16-bit bands of the SimHash so that paraphrases that
     /// differ in a few bits still meet — and its main templates.
-    static func values(of profile: AccountProfile) -> [(kind: Evidence, value: UInt64)] {
-        let sketch = profile.sketch
+    static func values(of profile: borrowing AccountProfile) -> [(kind: Evidence, value: UInt64)] {
         let requests = profile.totals[.requests]
         var result: [(kind: Evidence, value: UInt64)] = []
-        for value in sketch.networks.members.prefix(8) { result.append((.network, value)) }
-        for value in sketch.userAgents.members.prefix(4) { result.append((.userAgent, value)) }
-        for entry in sketch.systemPrompts.entries where entry.count * 10 >= requests {
+        for value in profile.sketch.networks.members.prefix(8) { result.append((.network, value)) }
+        for value in profile.sketch.userAgents.members.prefix(4) { result.append((.userAgent, value)) }
+        for entry in profile.sketch.systemPrompts.entries where entry.count * 10 >= requests {
             result.append((.systemPrompt, entry.key))
             for band in 0..<4 {
                 let bits = (entry.key >> UInt64(band * 16)) & 0xFFFF
                 result.append((.systemPrompt, TextSketch.mix(0x5b5 ^ UInt64(band + 1) << 20 ^ bits)))
             }
         }
-        for entry in sketch.templates.entries where entry.count >= 3 && entry.count * 20 >= requests {
+        for entry in profile.sketch.templates.entries where entry.count >= 3 && entry.count * 20 >= requests {
             result.append((.template, entry.key))
         }
         // One value once per kind: a prompt's bands may coincide with nothing, but never twice.

@@ -82,10 +82,10 @@ public struct Scorer: Sendable {
     /// Scores every profile, accounts and end users alike, then clusters and end users raise their accounts.
     public func assess(_ profiles: [AccountProfile]) -> [Assessment] {
         // Each account's measures and verdict are its own: computed on every core.
-        let measures = concurrentMap(profiles.count) { Measures(profiles[$0]) }
+        let measures = concurrentMap(profiles) { _, profile in Measures(profile) }
         let population = Population(
             profiles.indices.filter { profiles[$0].parent == nil && measures[$0].requests >= 20 }.map { measures[$0] })
-        var results = concurrentMap(profiles.count) { assess(profiles[$0], measures[$0], population: population) }
+        var results = concurrentMap(profiles) { i, profile in assess(profile, measures[i], population: population) }
         applyClusters(&results, profiles: profiles, population: population)
         rollUpChildren(&results, profiles: profiles)
         return results
@@ -252,8 +252,8 @@ public struct Scorer: Sendable {
         let clusters = clustering.clusters(profiles)
         guard !clusters.isEmpty else { return }
         var members: [String: [Int]] = [:]
-        for (i, profile) in profiles.enumerated() {
-            if let cluster = clusters[profile.id] { members[cluster, default: []].append(i) }
+        for i in profiles.indices {
+            if let cluster = clusters[profiles[i].id] { members[cluster, default: []].append(i) }
         }
         for (cluster, indices) in members {
             let combined = Clustering.combined(indices.map { profiles[$0] }, id: cluster)
@@ -297,13 +297,14 @@ public struct Scorer: Sendable {
     /// An account inherits the worst of its flagged end users (reason `end_user`) and of its
     /// flagged API keys (reason `api_key`).
     func rollUpChildren(_ results: inout [Assessment], profiles: [AccountProfile]) {
+        // By index, not `enumerated()`: that copies each profile, sketch and all, to read two fields.
         var index: [String: Int] = [:]
-        for (i, profile) in profiles.enumerated() where profile.parent == nil { index[profile.id] = i }
+        for i in profiles.indices where profiles[i].parent == nil { index[profiles[i].id] = i }
         // Kind → account → its flagged children.
         var flagged: [EntityKind: [Int: [Int]]] = [:]
-        for (i, profile) in profiles.enumerated() {
-            guard let parent = profile.parent, let p = index[parent], results[i].level >= .review else { continue }
-            flagged[profile.kind, default: [:]][p, default: []].append(i)
+        for i in profiles.indices where results[i].level >= .review {
+            guard let parent = profiles[i].parent, let p = index[parent] else { continue }
+            flagged[profiles[i].kind, default: [:]][p, default: []].append(i)
         }
         // Keys first: each reason goes in front, so `end_user` leads when an account has both.
         for kind in [EntityKind.apiKey, .endUser] {
@@ -380,9 +381,15 @@ func fixed(_ x: Double, _ decimals: Int) -> String {
     return text
 }
 
+public enum Cores {
+    /// The cores this process may use. Read once: on Linux, `activeProcessorCount` reads the
+    /// cgroup's files on every call, and the tailer asked for every chunk it analysed.
+    public static let available = ProcessInfo.processInfo.activeProcessorCount
+}
+
 /// `(0..<count).map(transform)`, on every core: `transform` must be pure.
 func concurrentMap<T: Sendable>(_ count: Int, _ transform: @Sendable (Int) -> T) -> [T] {
-    let parts = min(ProcessInfo.processInfo.activeProcessorCount * 4, count / 512)
+    let parts = min(Cores.available * 4, count / 512)
     guard parts > 1 else { return (0..<count).map(transform) }
     return [T](unsafeUninitializedCapacity: count) { buffer, initialized in
         let output = UncheckedBuffer(base: buffer.baseAddress!)
@@ -392,6 +399,19 @@ func concurrentMap<T: Sendable>(_ count: Int, _ transform: @Sendable (Int) -> T)
             }
         }
         initialized = count
+    }
+}
+
+/// `elements.indices.map { transform($0, elements[$0]) }`, on every core. Each element is lent to
+/// `transform`, not copied: copying a profile retains each of its sketch's arrays, and for 100k
+/// profiles those copies cost more than the work. `transform` must be pure.
+func concurrentMap<Element, T: Sendable>(_ elements: [Element], _ transform: @Sendable (Int, borrowing Element) -> T)
+    -> [T]
+{
+    elements.withUnsafeBufferPointer { buffer in
+        guard let base = buffer.baseAddress else { return [] }
+        let shared = UncheckedBuffer(base: UnsafeMutablePointer(mutating: base))
+        return concurrentMap(buffer.count) { transform($0, shared.base[$0]) }
     }
 }
 
