@@ -288,17 +288,18 @@ struct RawProfiles: Sendable {
         for i in 0..<Int32(Counter.allCases.count) { counters.append(sqlite3_column_int64(statement, 3 + i)) }
     }
 
-    func profiles() -> [AccountProfile] {
+    /// Decodes the rows onto the end of `profiles`.
+    func decode(into profiles: inout [AccountProfile]) {
+        let width = Counter.allCases.count
         bytes.withUnsafeBufferPointer { bytes in
-            rows.indices.map { i in
-                let (id, parent, sketch) = rows[i]
-                let width = Counter.allCases.count
+            for (i, (id, parent, sketch)) in rows.enumerated() {
                 let sketchBytes = UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: bytes[sketch]))
-                return AccountProfile(
-                    id: String(decoding: bytes[id], as: UTF8.self),
-                    parent: parent.map { String(decoding: bytes[$0], as: UTF8.self) },
-                    totals: Counters(values: Array(counters[(i * width)..<((i + 1) * width)])),
-                    sketch: (try? AccountSketch(encoded: sketchBytes, seenPrompts: false)) ?? AccountSketch())
+                profiles.append(
+                    AccountProfile(
+                        id: String(decoding: bytes[id], as: UTF8.self),
+                        parent: parent.map { String(decoding: bytes[$0], as: UTF8.self) },
+                        totals: Counters(values: Array(counters[(i * width)..<((i + 1) * width)])),
+                        sketch: (try? AccountSketch(encoded: sketchBytes, seenPrompts: false)) ?? AccountSketch()))
             }
         }
     }
@@ -315,7 +316,7 @@ final class ProfileDecoder: @unchecked Sendable {
         guard chunk.count > 0 else { return }
         room.wait()
         queue.async {
-            self.decoded.append(contentsOf: chunk.profiles())
+            chunk.decode(into: &self.decoded)
             self.room.signal()
         }
     }

@@ -74,12 +74,16 @@ extension Reason {
 }
 
 /// Everything scoring needs to know about one account (or end user or key inside one).
-public struct AccountProfile: Sendable {
-    public var id: String
+///
+/// An immutable class, not a struct: a pass hands each profile to several steps on several
+/// threads, and every copy of a struct retained each array of its sketch, a tenth of a pass
+/// over 100k accounts. A copy of a class is one retain.
+public final class AccountProfile: Sendable {
+    public let id: String
     /// The account an end-user or key entity belongs to; nil for accounts.
-    public var parent: String?
-    public var totals: Counters
-    public var sketch: AccountSketch
+    public let parent: String?
+    public let totals: Counters
+    public let sketch: AccountSketch
 
     public init(id: String, parent: String? = nil, totals: Counters, sketch: AccountSketch) {
         self.id = id

@@ -42,8 +42,9 @@ public struct Clustering: Sendable {
 
         // Each account's evidence: a few values of each kind. Arrays in profile order, never a
         // dictionary's: the same profiles must give the same clusters in every process.
-        let evidence = concurrentMap(profiles) { i, profile in
-            profile.parent == nil && profile.totals[.requests] >= minimumRequests ? Self.values(of: profile) : []
+        let evidence = concurrentMap(profiles.count) { i in
+            profiles[i].parent == nil && profiles[i].totals[.requests] >= minimumRequests
+                ? Self.values(of: profiles[i]) : []
         }
         // Holders of each value, for rarity and grouping, in ascending profile order.
         struct Key: Hashable {
@@ -112,7 +113,7 @@ public struct Clustering: Sendable {
     /// The evidence values of one account: its networks and user agents (the first few), its main
     /// system prompts — exactly, and by four 16-bit bands of the SimHash so that paraphrases that
     /// differ in a few bits still meet — and its main templates.
-    static func values(of profile: borrowing AccountProfile) -> [(kind: Evidence, value: UInt64)] {
+    static func values(of profile: AccountProfile) -> [(kind: Evidence, value: UInt64)] {
         let requests = profile.totals[.requests]
         var result: [(kind: Evidence, value: UInt64)] = []
         for value in profile.sketch.networks.members.prefix(8) { result.append((.network, value)) }

@@ -82,10 +82,10 @@ public struct Scorer: Sendable {
     /// Scores every profile, accounts and end users alike, then clusters and end users raise their accounts.
     public func assess(_ profiles: [AccountProfile]) -> [Assessment] {
         // Each account's measures and verdict are its own: computed on every core.
-        let measures = concurrentMap(profiles) { _, profile in Measures(profile) }
+        let measures = concurrentMap(profiles.count) { Measures(profiles[$0]) }
         let population = Population(
             profiles.indices.filter { profiles[$0].parent == nil && measures[$0].requests >= 20 }.map { measures[$0] })
-        var results = concurrentMap(profiles) { i, profile in assess(profile, measures[i], population: population) }
+        var results = concurrentMap(profiles.count) { assess(profiles[$0], measures[$0], population: population) }
         applyClusters(&results, profiles: profiles, population: population)
         rollUpChildren(&results, profiles: profiles)
         return results
@@ -297,7 +297,6 @@ public struct Scorer: Sendable {
     /// An account inherits the worst of its flagged end users (reason `end_user`) and of its
     /// flagged API keys (reason `api_key`).
     func rollUpChildren(_ results: inout [Assessment], profiles: [AccountProfile]) {
-        // By index, not `enumerated()`: that copies each profile, sketch and all, to read two fields.
         var index: [String: Int] = [:]
         for i in profiles.indices where profiles[i].parent == nil { index[profiles[i].id] = i }
         // Kind → account → its flagged children.
@@ -399,19 +398,6 @@ func concurrentMap<T: Sendable>(_ count: Int, _ transform: @Sendable (Int) -> T)
             }
         }
         initialized = count
-    }
-}
-
-/// `elements.indices.map { transform($0, elements[$0]) }`, on every core. Each element is lent to
-/// `transform`, not copied: copying a profile retains each of its sketch's arrays, and for 100k
-/// profiles those copies cost more than the work. `transform` must be pure.
-func concurrentMap<Element, T: Sendable>(_ elements: [Element], _ transform: @Sendable (Int, borrowing Element) -> T)
-    -> [T]
-{
-    elements.withUnsafeBufferPointer { buffer in
-        guard let base = buffer.baseAddress else { return [] }
-        let shared = UncheckedBuffer(base: UnsafeMutablePointer(mutating: base))
-        return concurrentMap(buffer.count) { transform($0, shared.base[$0]) }
     }
 }
 
