@@ -35,17 +35,15 @@ public struct Clustering: Sendable {
     /// group by each value of another kind, so two kinds of shared evidence are found without
     /// enumerating pairs (a hydra of thousands on one network stays cheap).
     public func clusters(_ profiles: [AccountProfile]) -> [String: String] {
-        let members = profiles.indices.filter {
-            profiles[$0].parent == nil && profiles[$0].totals[.requests] >= minimumRequests
+        @Sendable func isMember(_ profile: AccountProfile) -> Bool {
+            profile.parent == nil && profile.totals[.requests] >= minimumRequests
         }
+        let members = profiles.indices.filter { isMember(profiles[$0]) }
         guard members.count >= minimumMembers else { return [:] }
 
         // Each account's evidence: a few values of each kind. Arrays in profile order, never a
         // dictionary's: the same profiles must give the same clusters in every process.
-        let evidence = concurrentMap(profiles.count) { i in
-            profiles[i].parent == nil && profiles[i].totals[.requests] >= minimumRequests
-                ? Self.values(of: profiles[i]) : []
-        }
+        let evidence = concurrentMap(profiles.count) { isMember(profiles[$0]) ? Self.values(of: profiles[$0]) : [] }
         // Holders of each value, for rarity and grouping, in ascending profile order.
         struct Key: Hashable {
             let kind: Int

@@ -380,12 +380,6 @@ func fixed(_ x: Double, _ decimals: Int) -> String {
     return text
 }
 
-public enum Cores {
-    /// The cores this process may use. Read once: on Linux, `activeProcessorCount` reads the
-    /// cgroup's files on every call, and the tailer asked for every chunk it analysed.
-    public static let available = ProcessInfo.processInfo.activeProcessorCount
-}
-
 /// `(0..<count).map(transform)`, on every core: `transform` must be pure.
 func concurrentMap<T: Sendable>(_ count: Int, _ transform: @Sendable (Int) -> T) -> [T] {
     let parts = min(Cores.available * 4, count / 512)
