@@ -192,6 +192,13 @@ struct BenchResults: Codable {
                 i.referenceMegabytesPerSecond.map { number($0, 1) } ?? "-",
                 "", "", "",
             ])
+            if let cpu = i.cpuSeconds {
+                // Wall time is what the target compares; CPU time says what each line costs, all cores counted.
+                rows.append([
+                    "ingest CPU µs per line (user + system)", number(cpu / Double(i.lines) * 1e6, 1),
+                    i.referenceCPUSeconds.map { number($0 / Double(i.lines) * 1e6, 1) } ?? "-", "", "", "",
+                ])
+            }
             rows.append([
                 "ingest peak RSS MB", i.peakRSSMegabytes.map { number($0) } ?? "-",
                 i.referencePeakRSSMegabytes.map { number($0) } ?? "-", "", "≤ 300",
@@ -255,6 +262,9 @@ struct IngestResult: Codable {
     var referenceMegabytesPerSecond: Double?
     var referencePeakRSSMegabytes: Double?
     var referenceSkipped: String?
+    /// CPU time, user and system on every core, of the median round's replay and reference.
+    var cpuSeconds: Double?
+    var referenceCPUSeconds: Double?
     /// Rounds of replay then reference; the numbers above are of the median round.
     var rounds: Int?
     /// Each round's ratio of lines per second, Sluice over the reference.
@@ -314,7 +324,7 @@ enum IngestBench {
         // alone ran 30-50% faster or slower from one minute to the next. A round's ratio is of
         // its two neighbouring runs; the result is the median round.
         let hasReference = FileManager.default.fileExists(atPath: reference)
-        var rounds: [(replay: Subprocess.Timed, reference: [String: Any]?, referenceRSS: Double?)] = []
+        var rounds: [(replay: Subprocess.Timed, reference: [String: Any]?, referenceRun: Subprocess.Timed?)] = []
         var referenceSkipped = hasReference ? nil : "\(reference) not found (run from the package folder)"
         for round in 1...settings.ingestRounds {
             let of = settings.ingestRounds > 1 ? " (round \(round) of \(settings.ingestRounds))" : ""
@@ -323,18 +333,18 @@ enum IngestBench {
             let replay = try Subprocess.timed(Subprocess.sluice, ["replay", "--db", database, "--json", traffic])
             for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: database + suffix) }
             var report: [String: Any]?
-            var rss: Double?
+            var run: Subprocess.Timed?
             if referenceSkipped == nil {
                 log("running the reference \(reference)\(of)")
                 do {
                     let python = try Subprocess.timed("/usr/bin/env", ["python3", reference, traffic])
                     report = try JSONSerialization.jsonObject(with: Data(python.output.utf8)) as? [String: Any]
-                    rss = python.peakRSSMegabytes
+                    run = python
                 } catch {
                     referenceSkipped = "\(error) (needs python3 with orjson)"
                 }
             }
-            rounds.append((replay, report, rss))
+            rounds.append((replay, report, run))
         }
         let ratios = rounds.compactMap { round in
             (round.reference?["lines_per_second"] as? Double).map { Double(lines) / round.replay.seconds / $0 }
@@ -352,6 +362,7 @@ enum IngestBench {
             linesPerSecond: Double(lines) / median.replay.seconds,
             megabytesPerSecond: Double(bytes) / 1e6 / median.replay.seconds,
             peakRSSMegabytes: rounds.compactMap(\.replay.peakRSSMegabytes).max())
+        result.cpuSeconds = median.replay.cpuSeconds
         result.rounds = rounds.count
         result.ratios = ratios
         result.referenceSkipped = referenceSkipped
@@ -359,7 +370,8 @@ enum IngestBench {
             result.referenceSeconds = report["seconds"] as? Double
             result.referenceLinesPerSecond = report["lines_per_second"] as? Double
             result.referenceMegabytesPerSecond = report["mb_per_second"] as? Double
-            result.referencePeakRSSMegabytes = rounds.compactMap(\.referenceRSS).max()
+            result.referencePeakRSSMegabytes = rounds.compactMap(\.referenceRun?.peakRSSMegabytes).max()
+            result.referenceCPUSeconds = median.referenceRun?.cpuSeconds
         }
         return result
     }
@@ -762,6 +774,8 @@ enum Subprocess {
         var output: String
         var seconds: Double
         var peakRSSMegabytes: Double?
+        /// User and system CPU time on every core, from GNU time.
+        var cpuSeconds: Double?
     }
 
     /// Runs under GNU time for the peak RSS when it is there; the wall time is measured here.
@@ -774,14 +788,23 @@ enum Subprocess {
             gnuTime
             ? try run("/usr/bin/time", ["-v", "-o", report, executable] + arguments) : try run(executable, arguments)
         let seconds = (ContinuousClock.now - began).seconds
-        var peak: Double?
+        var timed = Timed(output: output, seconds: seconds)
         if gnuTime, let text = try? String(contentsOfFile: report, encoding: .utf8) {
-            for line in text.split(separator: "\n") where line.contains("Maximum resident set size") {
-                peak = line.split(separator: ":").last.flatMap { Double($0.trimmingCharacters(in: .whitespaces)) }
-                    .map { $0 / 1024 }
+            // Lines like "\tMaximum resident set size (kbytes): 90820".
+            var values: [String: Double] = [:]
+            for line in text.split(separator: "\n") {
+                let parts = line.split(separator: ":", maxSplits: 1)
+                guard parts.count == 2, let value = Double(parts[1].trimmingCharacters(in: .whitespaces)) else {
+                    continue
+                }
+                values[parts[0].trimmingCharacters(in: .whitespaces)] = value
+            }
+            timed.peakRSSMegabytes = values["Maximum resident set size (kbytes)"].map { $0 / 1024 }
+            if let user = values["User time (seconds)"], let system = values["System time (seconds)"] {
+                timed.cpuSeconds = user + system
             }
         }
-        return Timed(output: output, seconds: seconds, peakRSSMegabytes: peak)
+        return timed
     }
 
     /// A running server, stopped with SIGTERM.

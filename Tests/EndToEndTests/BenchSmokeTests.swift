@@ -20,8 +20,13 @@ import Testing
         let ingest = report?["ingest"] as? [String: Any]
         #expect((ingest?["lines"] as? Int ?? 0) > 1000)
         #expect((ingest?["linesPerSecond"] as? Double ?? 0) > 0)
+        // GNU time gives the replay's CPU time; without it the bench leaves it out.
+        if FileManager.default.isExecutableFile(atPath: "/usr/bin/time") {
+            #expect((ingest?["cpuSeconds"] as? Double ?? 0) > 0)
+        }
         let scoring = report?["scoring"] as? [String: Any]
         #expect((scoring?["accounts"] as? Int) == 500)
+        #expect((scoring?["cpuSeconds"] as? Double ?? 0) > 0)
         let tail = report?["tail"] as? [String: Any]
         #expect((tail?["linesWritten"] as? Int ?? 0) > 0)
         #expect(report?["gateway"] != nil)
