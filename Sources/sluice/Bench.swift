@@ -837,7 +837,7 @@ enum Machine {
             model = line.split(separator: ":").last.map { $0.trimmingCharacters(in: .whitespaces) } ?? model
         }
         let memory = Double(ProcessInfo.processInfo.physicalMemory) / 1_073_741_824
-        return "\(model), \(ProcessInfo.processInfo.activeProcessorCount) cores, \(String(format: "%.0f", memory)) GB"
+        return "\(model), \(Cores.available) cores, \(String(format: "%.0f", memory)) GB"
     }
 
     /// User and system CPU time of this process so far, on every core.
