@@ -48,7 +48,8 @@ struct Block: AsyncParsableCommand {
 
     func run() async throws {
         try await reportingFailures {
-            try await options.change("POST", "/v1/blocks", DecisionRequest(account: id, reason: reason, duration: duration))
+            try await options.change(
+                "POST", "/v1/blocks", DecisionRequest(account: id, reason: reason, duration: duration))
         }
     }
 }
@@ -93,7 +94,8 @@ struct Allow: AsyncParsableCommand {
 
     func run() async throws {
         try await reportingFailures {
-            try await options.change("POST", "/v1/allowlist", DecisionRequest(account: id, reason: reason, duration: duration))
+            try await options.change(
+                "POST", "/v1/allowlist", DecisionRequest(account: id, reason: reason, duration: duration))
         }
     }
 }

@@ -291,7 +291,8 @@ struct TwoProcessesEndToEndTests {
         #expect(server.stop() == 0)
         #expect(live == writer.state.withLock { $0.totals })
         // Once more, after the daemon: it resumes from the daemon's checkpoint and adds nothing.
-        let again = try run(Products.sluice, ["replay", "--db", database, "--format", "openai", "--json", writer.current])
+        let again = try run(
+            Products.sluice, ["replay", "--db", database, "--format", "openai", "--json", writer.current])
         #expect(again.status == 0, "\(again.stderr)")
         let json = try JSONSerialization.jsonObject(with: Data(again.stdout.utf8)) as? [String: Any]
         #expect(json?["lines"] as? Int == total)

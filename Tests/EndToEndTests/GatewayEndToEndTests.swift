@@ -140,7 +140,10 @@ struct GatewayEndToEndTests {
             nginx.stop()
             nginx = try RunningNginx(sluicePort: sluice.port, gatewayToken: TestTokens.gateway)
         }
-        #expect(up, "nginx did not come up (last answer: \(lastAnswer); nginx running: \(nginx.process.isRunning)): \(nginx.errorLog)")
+        #expect(
+            up,
+            "nginx did not come up (last answer: \(lastAnswer); nginx running: \(nginx.process.isRunning)): \(nginx.errorLog)"
+        )
         let first = try await through(customerKey)
         #expect(first.text == "upstream ok\n")
         #expect(try await through(harvesterKey).status == 200)

@@ -51,7 +51,8 @@ import Testing
             var bytes = Array(body.utf8)
             let outcomes = try bytes.withUnsafeMutableBufferPointer { buffer in
                 let text = UnsafeBufferPointer(buffer)
-                return try JSONTape.parse(text).withRoot(of: text) { batch in batch.elements.map(parser.parse(object:)) }
+                return try JSONTape.parse(text).withRoot(of: text) { batch in batch.elements.map(parser.parse(object:))
+                }
             }
             for outcome in outcomes {
                 guard case .record = outcome else {

@@ -396,7 +396,8 @@ final class TestClock: Sendable {
         var random = SystemRandomNumberGenerator()
         // Random bytes, but never `{`: a `{"` in the first bytes would rightly look like JSON lines.
         try f.append(
-            "blob.jsonl", Data((0..<5000).map { _ in UInt8.random(in: 0...255, using: &random) }.map { $0 == 0x7B ? 0 : $0 }))
+            "blob.jsonl",
+            Data((0..<5000).map { _ in UInt8.random(in: 0...255, using: &random) }.map { $0 == 0x7B ? 0 : $0 }))
         let tailer = f.tailer("*.jsonl*")
         _ = try await tailer.poll()
         _ = try await tailer.poll()

@@ -52,7 +52,9 @@ public struct LogParser: Sendable {
     public var keyHasher: KeyHasher
     public var maximumLineBytes: Int
 
-    public init(format: LogFormat, accountPaths: [FieldPath]? = nil, keyHasher: KeyHasher, maximumLineBytes: Int = 1 << 20) {
+    public init(
+        format: LogFormat, accountPaths: [FieldPath]? = nil, keyHasher: KeyHasher, maximumLineBytes: Int = 1 << 20
+    ) {
         self.format = format
         self.accountPaths = (accountPaths?.isEmpty ?? true) ? format.defaultAccountPaths : accountPaths!
         self.keyHasher = keyHasher
@@ -69,7 +71,9 @@ public struct LogParser: Sendable {
     public func parse(line: UnsafeBufferPointer<UInt8>, tape: inout JSONTape) -> ParseOutcome {
         var line = line
         if let last = line.last, last == 0x0D { line = UnsafeBufferPointer(rebasing: line.dropLast()) }
-        if line.count > maximumLineBytes { return .bad(.tooLong, "line of \(line.count) bytes exceeds \(maximumLineBytes)") }
+        if line.count > maximumLineBytes {
+            return .bad(.tooLong, "line of \(line.count) bytes exceeds \(maximumLineBytes)")
+        }
         if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { return .skipped }
         guard isValidUTF8(line) else { return .bad(.invalidUTF8, "line is not valid UTF-8") }
         do {
@@ -116,13 +120,18 @@ public struct LogParser: Sendable {
         try requireStringOrAbsent(payload["id"], "id")
         record.apiKeyID = keyID
         record.endUser =
-            try firstString((payload["end_user"], "end_user"), (metadata?["user_api_key_end_user_id"], "metadata.user_api_key_end_user_id"))
+            try firstString(
+                (payload["end_user"], "end_user"),
+                (metadata?["user_api_key_end_user_id"], "metadata.user_api_key_end_user_id"))
         record.ip =
-            try firstString((payload["requester_ip_address"], "requester_ip_address"), (metadata?["requester_ip_address"], "metadata.requester_ip_address"))
+            try firstString(
+                (payload["requester_ip_address"], "requester_ip_address"),
+                (metadata?["requester_ip_address"], "metadata.requester_ip_address"))
         record.userAgent =
             try firstString((payload["user_agent"], "user_agent"), (metadata?["user_agent"], "metadata.user_agent"))
         record.model = try optionalString(payload["model"], "model")
-        record.route = try optionalString(metadata?["user_api_key_request_route"], "metadata.user_api_key_request_route")
+        record.route = try optionalString(
+            metadata?["user_api_key_request_route"], "metadata.user_api_key_request_route")
         let status = try optionalString(payload["status"], "status") ?? "success"
         if status == "success" {
             record.status = 200
@@ -291,14 +300,18 @@ public struct LogParser: Sendable {
     /// An HTTP status code: 100 to 599.
     func httpStatus(_ value: JSONNode, _ field: @autoclosure () -> String) throws(MappingError) -> Int {
         let status = try integer(value, field())
-        guard (100...599).contains(status) else { throw MappingError(.outOfRange, "\(field()) \(status) is not an HTTP status") }
+        guard (100...599).contains(status) else {
+            throw MappingError(.outOfRange, "\(field()) \(status) is not an HTTP status")
+        }
         return status
     }
 
     /// A token count: a JSON number, absent or null for zero, never negative or absurd.
     func count(_ value: JSONNode?, _ field: @autoclosure () -> String) throws(MappingError) -> Int {
         guard let value, !value.isNull else { return 0 }
-        guard value.kind == .number, let d = value.numberValue else { throw MappingError(.wrongType, "\(field()) must be a number") }
+        guard value.kind == .number, let d = value.numberValue else {
+            throw MappingError(.wrongType, "\(field()) must be a number")
+        }
         guard d.isFinite, d >= 0, d <= 50_000_000, d == d.rounded() else {
             throw MappingError(.outOfRange, "\(field()) \(d) is out of range")
         }
