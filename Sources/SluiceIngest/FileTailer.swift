@@ -585,9 +585,12 @@ public final class FileTailer: @unchecked Sendable {
             batch.advanced = end + 1 - start
             return batch
         }
-        readBuffer.withUnsafeBufferPointer { chunk in
-            for (line, analyzed) in zip(lines, AnalyzedLine.analyze(lines, of: chunk, parser: parser)) {
-                handle(analyzed, at: start + Int64(line.lowerBound), path: file.path, into: &batch)
+        let parts = readBuffer.withUnsafeBufferPointer { AnalyzedLine.analyze(lines, of: $0, parser: parser) }
+        batch.items.reserveCapacity(lines.count)
+        var line = lines.makeIterator()
+        for part in parts {
+            for analyzed in part {
+                handle(analyzed, at: start + Int64(line.next()!.lowerBound), path: file.path, into: &batch)
             }
         }
         batch.advanced = Int64(lineStart)

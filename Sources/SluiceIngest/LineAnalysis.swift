@@ -34,17 +34,20 @@ enum AnalyzedLine: Sendable {
         }
     }
 
-    /// Analyses `lines`, ranges of `chunk`, on the machine's cores. The results are in the order of `lines`.
+    /// Analyses `lines`, ranges of `chunk`, on the machine's cores. The results are in parts,
+    /// whose lines in turn are those of `lines` in order: joining them would copy every record.
     static func analyze(_ lines: [Range<Int>], of chunk: UnsafeBufferPointer<UInt8>, parser: LogParser)
-        -> [AnalyzedLine]
+        -> [[AnalyzedLine]]
     {
         // Several parts a core, so that a part of long lines does not leave a core idle at the end.
         let parts = min(Cores.available * 4, lines.count / minimumPartLines)
         guard parts > 1 else {
             var scratch = Scratch()
-            return lines.map {
-                AnalyzedLine(UnsafeBufferPointer(rebasing: chunk[$0]), parser: parser, scratch: &scratch)
-            }
+            return [
+                lines.map {
+                    AnalyzedLine(UnsafeBufferPointer(rebasing: chunk[$0]), parser: parser, scratch: &scratch)
+                }
+            ]
         }
         let bytes = SharedBytes(buffer: chunk)
         let results = Mutex<[[AnalyzedLine]]>(Array(repeating: [], count: parts))
@@ -56,7 +59,10 @@ enum AnalyzedLine: Sendable {
             }
             results.withLock { $0[part] = analyzed }
         }
-        return results.withLock { $0.flatMap { $0 } }
+        return results.withLock { parts in
+            defer { parts = [] }
+            return parts
+        }
     }
 
     /// Fewer lines than this are not worth handing to another thread.

@@ -47,6 +47,8 @@ public struct AccountSketch: Sendable, Equatable {
         public var novel: Bool?
         /// Whether the request's template was already among this account's frequent ones.
         public var repeatedTemplate: Bool
+        /// The distinct API keys the account has used, this request's included.
+        public var apiKeys: Int
     }
 
     public mutating func absorb(_ record: RequestRecord, _ features: RequestFeatures) -> Observation {
@@ -96,7 +98,7 @@ public struct AccountSketch: Sendable, Equatable {
             gapLogSquares += gap * gap
         }
         if time > lastArrival { lastArrival = time }
-        return Observation(novel: novel, repeatedTemplate: repeatedTemplate)
+        return Observation(novel: novel, repeatedTemplate: repeatedTemplate, apiKeys: apiKeys.count)
     }
 
     /// Adds another sketch's evidence (a cluster's members, summed). Order-dependent parts

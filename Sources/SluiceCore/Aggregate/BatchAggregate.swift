@@ -39,10 +39,10 @@ public struct BatchAggregate: Sendable {
         records += 1
         latestEventTime = max(latestEventTime, record.time)
         if let key = record.apiKeyID { keyAccounts[key] = record.account }
-        let account = absorb(record, features, entity: record.account, loadSketch: loadSketch)
+        let keysOfAccount = absorb(record, features, entity: record.account, loadSketch: loadSketch)
         // A key is an entity of its own once its account has a second one: until then the key's
         // traffic is the account's, scored already, and most accounts never pay for a copy.
-        if let key = record.apiKeyID, key != record.account, sketches.values[account].apiKeys.count >= 2 {
+        if let key = record.apiKeyID, key != record.account, keysOfAccount >= 2 {
             let entity = Self.keyEntity(account: record.account, key: key)
             parents[entity] = record.account
             absorb(record, features, entity: entity, loadSketch: loadSketch)
@@ -54,11 +54,12 @@ public struct BatchAggregate: Sendable {
         }
     }
 
-    /// Adds the record to `entity`'s sketch and counters; returns where its sketch is.
+    /// Adds the record to `entity`'s sketch and counters; returns how many API keys the entity
+    /// has used (reading that out of the dictionary afterwards copied the whole sketch).
     @discardableResult
     mutating func absorb(
         _ record: RequestRecord, _ features: RequestFeatures, entity: String, loadSketch: (String) -> AccountSketch?
-    ) -> [String: AccountSketch].Index {
+    ) -> Int {
         // Mutated in place: a copy taken out of the dictionary would copy the sketch's arrays on
         // every record (and so would `sketches[entity] == nil`).
         var found = sketches.index(forKey: entity)
@@ -70,6 +71,6 @@ public struct BatchAggregate: Sendable {
         let observation = sketches.values[index].absorb(record, features)
         let delta = Counters.of(record, features, novel: observation.novel, topTemplate: observation.repeatedTemplate)
         buckets[BucketKey(entity: entity, hour: hourBucket(record.time)), default: Counters()] += delta
-        return index
+        return observation.apiKeys
     }
 }

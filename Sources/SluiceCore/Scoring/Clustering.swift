@@ -50,6 +50,7 @@ public struct Clustering: Sendable {
             let value: UInt64
         }
         var holders: [Key: [Int]] = [:]
+        holders.reserveCapacity(members.count * 4)
         for i in members {
             for item in evidence[i] { holders[Key(kind: item.kind.rawValue, value: item.value), default: []].append(i) }
         }
@@ -80,7 +81,7 @@ public struct Clustering: Sendable {
                 else { continue }
                 let weight = first + second.weight * rarity(count)
                 // Working the same hours is the last piece of evidence, not a link by itself.
-                let schedule = Self.meanSchedule(linked.map { profiles[$0].sketch })
+                let schedule = Self.meanSchedule(linked.map { profiles[$0].sketch.hourOfDay })
                 // Only the members whose own evidence reaches the threshold are linked, to each other.
                 var anchor: Int?
                 for i in linked {
@@ -131,11 +132,12 @@ public struct Clustering: Sendable {
         return result.filter { seen.insert(TextSketch.mix($0.value ^ UInt64($0.kind.rawValue))).inserted }
     }
 
-    static func meanSchedule(_ sketches: [AccountSketch]) -> [Double] {
+    /// The accounts' hour-of-day profiles, each normalised, summed.
+    static func meanSchedule(_ schedules: [[Int64]]) -> [Double] {
         var mean = [Double](repeating: 0, count: 24)
-        for sketch in sketches {
-            let total = Double(max(sketch.hourOfDay.reduce(0, +), 1))
-            for h in 0..<24 { mean[h] += Double(sketch.hourOfDay[h]) / total }
+        for hours in schedules {
+            let total = Double(max(hours.reduce(0, +), 1))
+            for h in 0..<24 { mean[h] += Double(hours[h]) / total }
         }
         return mean
     }
