@@ -102,7 +102,13 @@ struct Replay: AsyncParsableCommand {
         }
         do {
             let engine = try Engine(configuration: configuration, logger: options.logger("sluice.replay"))
-            _ = try await engine.drainAll()
+            let progress = ProgressLine()
+            defer { progress.finish() }
+            _ = try await engine.drainAll { lines in
+                progress.update(
+                    "\(ProgressLine.grouped(lines)) lines, "
+                        + "\(ProgressLine.grouped(Int(Double(lines) / max(progress.elapsed, 0.001)))) lines/s")
+            }
             return Run(engine: engine, temporary: temporary)
         } catch {
             if let temporary { try? FileManager.default.removeItem(at: temporary) }

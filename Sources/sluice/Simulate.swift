@@ -43,14 +43,14 @@ struct Simulate: AsyncParsableCommand {
                 }
                 options.corpora = URL(fileURLWithPath: corpora)
             }
-            let started = Date()
+            let progress = ProgressLine()
             let summary = try Simulator.run(options, into: directory) { lines in
-                FileHandle.standardError.write(Data("\r\(lines) lines".utf8))
+                progress.update("\(ProgressLine.grouped(lines)) lines")
             }
-            FileHandle.standardError.write(Data("\r".utf8))
+            progress.finish()
             print(
                 "wrote \(summary.lines) lines for \(summary.accounts) accounts in "
-                    + String(format: "%.1f s", Date().timeIntervalSince(started)))
+                    + String(format: "%.1f s", progress.elapsed))
             for file in summary.files { print("  \(file.path)") }
             print("  \(summary.labelsFile.path)")
         }
