@@ -81,7 +81,7 @@ struct Bench: AsyncParsableCommand {
             if part == "stages" {
                 // A profiling aid, not a target: one core's time per line and stage.
                 guard let log else { throw ValidationError("--part stages reads the LiteLLM log named by --log") }
-                print(try StagesBench.run(file: log, lines: lines))
+                print(try StagesBench.run(file: log, lines: lines).description)
                 return
             }
             if part == "scoring" {
@@ -199,6 +199,17 @@ struct BenchResults: Codable {
                     i.referenceCPUSeconds.map { number($0 / Double(i.lines) * 1e6, 1) } ?? "-", "", "", "",
                 ])
             }
+            if let analysis = i.analysisMicrosecondsPerLine, let cores = i.cores {
+                let reference = i.referenceCPUSeconds.map { $0 / Double(i.lines) * 1e6 }
+                // Every core parsing and featurising, nothing else: the most a replay could reach here.
+                let bound = reference.map {
+                    "at most " + number(Double(cores) * $0 / analysis, 2) + "× on \(cores) cores"
+                }
+                rows.append([
+                    "ingest parse + features alone, one core (µs per line)", number(analysis, 1),
+                    reference.map { number($0, 1) } ?? "-", bound ?? "-", "", "",
+                ])
+            }
             rows.append([
                 "ingest peak RSS MB", i.peakRSSMegabytes.map { number($0) } ?? "-",
                 i.referencePeakRSSMegabytes.map { number($0) } ?? "-", "", "≤ 300",
@@ -265,6 +276,11 @@ struct IngestResult: Codable {
     /// CPU time, user and system on every core, of the median round's replay and reference.
     var cpuSeconds: Double?
     var referenceCPUSeconds: Double?
+    /// Parse and features alone, one core, µs a line (`--part stages` on the same log): what every
+    /// line costs before anything is stored. With the reference's CPU a line and the cores, it
+    /// bounds the ratio a replay could reach if storing and scoring were free.
+    var analysisMicrosecondsPerLine: Double?
+    var cores: Int?
     /// Rounds of replay then reference; the numbers above are of the median round.
     var rounds: Int?
     /// Each round's ratio of lines per second, Sluice over the reference.
@@ -363,6 +379,9 @@ enum IngestBench {
             megabytesPerSecond: Double(bytes) / 1e6 / median.replay.seconds,
             peakRSSMegabytes: rounds.compactMap(\.replay.peakRSSMegabytes).max())
         result.cpuSeconds = median.replay.cpuSeconds
+        log("timing parse and features on one core")
+        result.analysisMicrosecondsPerLine = try StagesBench.run(file: traffic, lines: min(lines, 20_000)).analysis
+        result.cores = Cores.available
         result.rounds = rounds.count
         result.ratios = ratios
         result.referenceSkipped = referenceSkipped
@@ -388,18 +407,35 @@ enum IngestBench {
 /// One core's time per line in each stage of ingestion, over the first lines of a LiteLLM log:
 /// where to look first when ingest is slow. `sluice bench --part stages --log LOG [--lines N]`.
 enum StagesBench {
-    static func run(file: String, lines limit: Int) throws -> String {
-        let data = try Data(contentsOf: URL(fileURLWithPath: file))
-        var lines: [[UInt8]] = []
-        var bytes = 0
-        data.withUnsafeBytes { raw in
-            var start = 0
-            for (i, byte) in raw.enumerated() where byte == 0x0A && lines.count < limit {
-                lines.append(Array(raw[start..<i]))
-                bytes += i - start
-                start = i + 1
-            }
+    /// Microseconds a line, on one core, of each stage.
+    struct Times {
+        var lines: Int
+        var bytesPerLine: Int
+        var utf8: Double
+        var tape: Double
+        var parse: Double
+        var features: Double
+        var aggregate: Double
+
+        /// What every core does for each line before the commit: parse and features.
+        var analysis: Double { parse + features }
+
+        var description: String {
+            let rows: [(String, Double)] = [
+                ("UTF-8 check", utf8), ("JSON checked into a tape", tape), ("mapping to a record", parse - tape - utf8),
+                ("line to record (all of the above)", parse), ("features (text digests)", features),
+                ("batch aggregate", aggregate),
+            ]
+            return "\(lines) lines, \(bytesPerLine) bytes a line; one core, per line:\n"
+                + rows.map {
+                    "  \($0.0.padding(toLength: 36, withPad: " ", startingAt: 0)) "
+                        + String(format: "%8.2f µs", $0.1)
+                }.joined(separator: "\n")
         }
+    }
+
+    static func run(file: String, lines limit: Int) throws -> Times {
+        let lines = try firstLines(of: file, limit: limit)
         let parser = LogParser(format: .litellm, keyHasher: KeyHasher(secret: "bench"))
         let clock = ContinuousClock()
         // The best of three runs: the least disturbed by whatever else the machine does.
@@ -423,15 +459,29 @@ enum StagesBench {
             var aggregate = BatchAggregate()
             for (record, f) in zip(records, features) { aggregate.add(record, features: f) { _ in nil } }
         }
-        let rows: [(String, Duration)] = [
-            ("UTF-8 check", utf8), ("JSON checked into a tape", tape), ("mapping to a record", parse - tape - utf8),
-            ("line to record (all of the above)", parse), ("features (text digests)", featuresTime),
-            ("batch aggregate", aggregateTime),
-        ]
-        let per = { (d: Duration) in String(format: "%8.2f µs", d.seconds * 1e6 / Double(max(lines.count, 1))) }
-        return "\(lines.count) lines, \(bytes / max(lines.count, 1)) bytes a line; one core, per line:\n"
-            + rows.map { "  \($0.0.padding(toLength: 36, withPad: " ", startingAt: 0)) \(per($0.1))" }.joined(
-                separator: "\n")
+        let count = max(lines.count, 1)
+        let per = { (d: Duration) in d.seconds * 1e6 / Double(count) }
+        return Times(
+            lines: lines.count, bytesPerLine: lines.reduce(0) { $0 + $1.count } / count, utf8: per(utf8),
+            tape: per(tape), parse: per(parse), features: per(featuresTime), aggregate: per(aggregateTime))
+    }
+
+    /// The first `limit` complete lines of a file, read a megabyte at a time (not the whole file).
+    static func firstLines(of file: String, limit: Int) throws -> [[UInt8]] {
+        guard let handle = FileHandle(forReadingAtPath: file) else { throw UserError("cannot read \(file)") }
+        defer { try? handle.close() }
+        var lines: [[UInt8]] = []
+        var pending: [UInt8] = []
+        while lines.count < limit, let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty {
+            pending += chunk
+            var start = 0
+            while lines.count < limit, let newline = pending[start...].firstIndex(of: 0x0A) {
+                lines.append(Array(pending[start..<newline]))
+                start = newline + 1
+            }
+            pending.removeFirst(start)
+        }
+        return lines
     }
 }
 

@@ -20,6 +20,8 @@ import Testing
         let ingest = report?["ingest"] as? [String: Any]
         #expect((ingest?["lines"] as? Int ?? 0) > 1000)
         #expect((ingest?["linesPerSecond"] as? Double ?? 0) > 0)
+        #expect((ingest?["analysisMicrosecondsPerLine"] as? Double ?? 0) > 0)
+        #expect((ingest?["cores"] as? Int ?? 0) >= 1)
         // GNU time gives the replay's CPU time; without it the bench leaves it out.
         if FileManager.default.isExecutableFile(atPath: "/usr/bin/time") {
             #expect((ingest?["cpuSeconds"] as? Double ?? 0) > 0)
