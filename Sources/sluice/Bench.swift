@@ -17,7 +17,7 @@ struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Measure ingest, the gateway check, scoring and tailing against references, in one run.",
         discussion: """
-            1. ingest: `sluice simulate` writes a LiteLLM log (--days 4: about 230k lines); `sluice replay` reads it (every feature, SQLite) under /usr/bin/time -v, and Benchmarks/reference_ingest.py (Python, orjson) reads the same file: lines/s, MB/s, the ratio, CPU time a line and peak RSS. --rounds alternate the two; the median round is reported, with the range of all.
+            1. ingest: `sluice simulate` writes a LiteLLM log (--days 4: about 230k lines); `sluice replay` reads it (every feature, SQLite) under /usr/bin/time -v, and Benchmarks/reference_ingest.py (Python, orjson) reads the same file: lines/s, MB/s, the ratio, CPU time a line and peak RSS. --rounds alternate the two; the median round is reported, with the range of all. Then parse and features alone are timed on one core: the most a replay could reach on this machine's cores were storing and scoring free.
 
             2. gateway: wrk -t2 -c64 -d10s on GET /v1/check with 10k blocked accounts, then on nginx `return 204`.
 
