@@ -161,6 +161,12 @@ public final class FileTailer: @unchecked Sendable {
             let stored = try await store.checkpoints()
             for checkpoint in stored { checkpoints[checkpoint.identity] = checkpoint }
             sourceIsNew = !stored.contains { $0.source == source.name }
+            // Files kept through `startOver` go on from where the store says they were read to.
+            for (identity, checkpoint) in checkpoints where files[identity] != nil {
+                files[identity]!.state = .reading
+                files[identity]!.offset = checkpoint.offset
+                files[identity]!.fingerprint = checkpoint.fingerprint
+            }
         }
         for key in files.keys { files[key]!.seenInGlob = false }
         for path in Self.expand(source.path) { discover(path, now: now) }
@@ -449,10 +455,21 @@ public final class FileTailer: @unchecked Sendable {
     }
 
     /// Forgets every file and checkpoint, so that the next poll starts from the stored checkpoints
-    /// as after a restart: what this process knew is behind what another committed.
+    /// as after a restart: what this process knew is behind what another committed. A file that
+    /// no path leads to any more (deleted, or renamed out of the glob) could not be found again:
+    /// its descriptor is kept, and it too goes on from its stored checkpoint.
     func startOver() {
-        for file in files.values { close(file.descriptor) }
-        files = [:]
+        var unreachable: [String: TailedFile] = [:]
+        for (identity, file) in files {
+            if file.deleted || !file.seenInGlob {
+                var file = file
+                file.uncommitted = nil
+                unreachable[identity] = file
+            } else {
+                close(file.descriptor)
+            }
+        }
+        files = unreachable
         checkpoints = [:]
         untrackedSince = [:]
         firstScan = true

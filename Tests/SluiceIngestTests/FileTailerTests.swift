@@ -304,6 +304,34 @@ final class TestClock: Sendable {
         #expect(refused > 0)
     }
 
+    /// A tailer refused (another process read on) forgets what it knew and starts again from the
+    /// stored checkpoints; a deleted file it was draining can only be reached through its descriptor,
+    /// so that is kept, and the file is drained from where the other process got to.
+    @Test func aRefusedTailerStillDrainsADeletedFile() async throws {
+        let f = try TailFixture()
+        try f.append("app.jsonl", lines("a", 0..<100))
+        let one = f.tailer("app.jsonl", batchLines: 10)
+        let two = f.tailer("app.jsonl", batchLines: 10)
+        one.roundsPerPoll = 1
+        two.roundsPerPoll = 1
+        #expect(try await one.poll() == 10)
+        // The other reads on, holds its own descriptor, and stops (a replay done, a process gone).
+        #expect(try await two.poll() == 10)
+        try FileManager.default.removeItem(atPath: f.path("app.jsonl"))
+        var refused = 0
+        var idle = 0
+        while idle < 3 {
+            do {
+                idle = try await one.poll() == 0 ? idle + 1 : 0
+            } catch let error as StoreError where error.isCheckpointMoved {
+                refused += 1
+            }
+        }
+        #expect(refused == 1)
+        #expect(try await f.requests("a") == 100)
+        #expect(try await f.counts().records == 100)
+    }
+
     /// Polls until three polls in a row find nothing; returns the batches refused as read by another.
     static func drain(_ tailer: FileTailer) async throws -> Int {
         var (idle, refused) = (0, 0)
