@@ -302,11 +302,27 @@ public final class FileTailer: @unchecked Sendable {
             Self.fingerprintLengthOf($0.0) >= Self.minimumCopyMatch
                 && Self.matches($0.0, descriptor: file.descriptor, size: file.size)
         }
-        file.state = .reading
         if let offset = matching.map(\.1).max() {
-            file.offset = min(offset, file.size)
+            // A copy still being written may not reach `offset` yet (its size above may be from
+            // before the original was truncated): it waits until it does. Placed at its size, the
+            // lines between were read twice; placed past its end, `refresh` would take it for truncated.
+            if fstat(file.descriptor, &info) == 0 && Int64(info.st_size) != file.size {
+                file.size = Int64(info.st_size)
+                file.lastChange = now
+            }
+            guard file.size >= offset else {
+                if !file.waitingNoted {
+                    logger.info("\(file.path) is a copy of a file read to \(offset), still being written; waiting")
+                    file.waitingNoted = true
+                }
+                return
+            }
+            file.state = .reading
+            file.offset = offset
             logger.info("\(file.path) is a copy of a file read to \(offset); continuing from there")
             try await persist(&file)
+        } else {
+            file.state = .reading
         }
     }
 

@@ -304,6 +304,28 @@ final class TestClock: Sendable {
         #expect(refused > 0)
     }
 
+    /// A copy found while it is still being written, its original already truncated: it waits
+    /// until it reaches where the original was read to. It was placed at its size then, and the
+    /// lines between were counted twice (the crash test caught it once in ~25 runs).
+    @Test func aCopyStillBeingWrittenWaitsUntilItReachesWhereItsOriginalWasRead() async throws {
+        let f = try TailFixture()
+        try f.append("app.jsonl", lines("a", 0..<100))
+        let tailer = f.tailer("app.jsonl*", batchLines: 10)
+        while try await tailer.poll() > 0 {}
+        #expect(try await f.requests("a") == 100)
+        let original = try Data(contentsOf: URL(fileURLWithPath: f.path("app.jsonl")))
+        // The copy so far: its first 4 KB; the original is truncated and written on.
+        try original.prefix(4096).write(to: URL(fileURLWithPath: f.path("app.jsonl.1")))
+        try FileHandle(forWritingTo: URL(fileURLWithPath: f.path("app.jsonl"))).truncate(atOffset: 0)
+        try f.append("app.jsonl", lines("b", 0..<5))
+        _ = try await tailer.poll()
+        // The copy is complete.
+        try f.append("app.jsonl.1", Data(original.dropFirst(4096)))
+        while try await tailer.poll() > 0 {}
+        #expect(try await f.requests("a") == 100)
+        #expect(try await f.requests("b") == 5)
+    }
+
     /// A tailer refused (another process read on) forgets what it knew and starts again from the
     /// stored checkpoints; a deleted file it was draining can only be reached through its descriptor,
     /// so that is kept, and the file is drained from where the other process got to.
