@@ -85,6 +85,13 @@ public final class FileTailer: @unchecked Sendable {
         var uncommitted: (offset: Int64, fingerprint: String)?
         /// Where the next batch starts: after the batch in flight, if any.
         var readOffset: Int64 { uncommitted?.offset ?? offset }
+
+        /// Takes the size `fstat` gave; a change is the file's latest activity.
+        mutating func noteSize(_ info: stat, at now: Double) {
+            guard Int64(info.st_size) != size else { return }
+            size = Int64(info.st_size)
+            lastChange = now
+        }
     }
 
     /// A batch the store is committing, or waiting to commit, while the next one is read and
@@ -162,7 +169,8 @@ public final class FileTailer: @unchecked Sendable {
             for checkpoint in stored { checkpoints[checkpoint.identity] = checkpoint }
             sourceIsNew = !stored.contains { $0.source == source.name }
             // Files kept through `startOver` go on from where the store says they were read to.
-            for (identity, checkpoint) in checkpoints where files[identity] != nil {
+            for identity in files.keys {
+                guard let checkpoint = checkpoints[identity] else { continue }
                 files[identity]!.state = .reading
                 files[identity]!.offset = checkpoint.offset
                 files[identity]!.fingerprint = checkpoint.fingerprint
@@ -249,10 +257,7 @@ public final class FileTailer: @unchecked Sendable {
         guard var file = files[identity] else { return }
         var info = stat()
         guard fstat(file.descriptor, &info) == 0 else { return }
-        if Int64(info.st_size) != file.size {
-            file.size = Int64(info.st_size)
-            file.lastChange = now
-        }
+        file.noteSize(info, at: now)
         defer { files[identity] = file }
         // An empty file is placed once it has bytes: it may be a copy that is about to be written.
         if file.size == 0 { return }
@@ -306,10 +311,7 @@ public final class FileTailer: @unchecked Sendable {
             // A copy still being written may not reach `offset` yet (its size above may be from
             // before the original was truncated): it waits until it does. Placed at its size, the
             // lines between were read twice; placed past its end, `refresh` would take it for truncated.
-            if fstat(file.descriptor, &info) == 0 && Int64(info.st_size) != file.size {
-                file.size = Int64(info.st_size)
-                file.lastChange = now
-            }
+            if fstat(file.descriptor, &info) == 0 { file.noteSize(info, at: now) }
             guard file.size >= offset else {
                 if !file.waitingNoted {
                     logger.info("\(file.path) is a copy of a file read to \(offset), still being written; waiting")
@@ -346,10 +348,7 @@ public final class FileTailer: @unchecked Sendable {
         var info = stat()
         guard fstat(file.descriptor, &info) == 0 else { return }
         file.deleted = info.st_nlink == 0
-        if Int64(info.st_size) != file.size {
-            file.size = Int64(info.st_size)
-            file.lastChange = now
-        }
+        file.noteSize(info, at: now)
         let replaced =
             !file.fingerprint.isEmpty && !Self.matches(file.fingerprint, descriptor: file.descriptor, size: file.size)
         guard replaced || file.size < file.offset else { return }
