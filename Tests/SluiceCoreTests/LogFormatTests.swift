@@ -128,7 +128,9 @@ import Testing
                 #"{"startTime": 1795630636.6, "metadata": {"user_api_key_team_id": "t"}, "completion_tokens": 1e300}"#,
                 .outOfRange
             ),
-            (#"{"startTime": 1795630636600, "metadata": {"user_api_key_team_id": "t"}}"#, .outOfRange),
+            (#"{"startTime": 179563063660, "metadata": {"user_api_key_team_id": "t"}}"#, .outOfRange),
+            (#"{"startTime": 17956306366, "metadata": {"user_api_key_team_id": "t"}}"#, .outOfRange),
+            (#"{"startTime": 999999999, "metadata": {"user_api_key_team_id": "t"}}"#, .outOfRange),
             ("{\"a\": \"\u{0}\"}", .notJSON),
             (String(repeating: "x", count: 5000), .tooLong),
         ]
@@ -148,6 +150,18 @@ import Testing
         guard case .record = parser.parse(line: ok + "\r") else {
             Issue.record("a CRLF line should parse")
             return
+        }
+    }
+
+    @Test func epochTimesInMillisecondsMicrosecondsAndNanosecondsAreRecognised() {
+        let parser = LogParser(format: .litellm, keyHasher: hasher)
+        for time in ["1795630636.6", "1795630636600", "1795630636600000", "1795630636600000000", "\"1795630636600\""] {
+            let line = #"{"startTime": "# + time + #", "metadata": {"user_api_key_team_id": "t"}}"#
+            guard case .record(let r) = parser.parse(line: line) else {
+                Issue.record("\(time) should be read as an epoch time")
+                continue
+            }
+            #expect(abs(r.time - 1_795_630_636.6) < 1e-3, "\(time)")
         }
     }
 

@@ -262,12 +262,19 @@ public struct LogParser: Sendable {
             }
         default: throw MappingError(.wrongType, "\(field()) must be a number")
         }
-        // 2001 … 2286: anything else is a unit mistake (milliseconds) or garbage.
-        guard seconds.isFinite, seconds > 1e9, seconds < 1e10 else {
-            throw MappingError(.outOfRange, "\(field()) \(seconds) is not a plausible epoch time in seconds")
+        // 2001 … 2286 in seconds, milliseconds, microseconds or nanoseconds: the ranges do not
+        // overlap, so the unit is never a guess (gateways and JavaScript loggers write milliseconds).
+        guard seconds.isFinite, let scale = Self.epochScales.first(where: { seconds > 1e9 * $0 && seconds < 1e10 * $0 })
+        else {
+            throw MappingError(
+                .outOfRange,
+                "\(field()) \(seconds) is not a plausible epoch time in seconds, milliseconds, microseconds or nanoseconds"
+            )
         }
-        return seconds
+        return scale == 1 ? seconds : seconds / scale
     }
+
+    static let epochScales: [Double] = [1, 1e3, 1e6, 1e9]
 
     func firstString(_ a: (JSONNode?, String), _ b: (JSONNode?, String)) throws(MappingError) -> String? {
         if let first = try optionalString(a.0, a.1) { return first }
