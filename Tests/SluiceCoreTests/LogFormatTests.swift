@@ -119,7 +119,7 @@ import Testing
                 #"{"startTime": 1795630636.6, "metadata": {"user_api_key_team_id": "t"}, "prompt_tokens": "12"}"#,
                 .wrongType
             ),
-            (#"{"startTime": 1795630636.6, "metadata": {"user_api_key_team_id": "t"}, "messages": null}"#, .wrongType),
+            (#"{"startTime": 1795630636.6, "metadata": {"user_api_key_team_id": "t"}, "messages": 7}"#, .wrongType),
             (
                 #"{"startTime": 1795630636.6, "metadata": {"user_api_key_team_id": "t"}, "completion_tokens": -5}"#,
                 .outOfRange
@@ -162,6 +162,34 @@ import Testing
                 continue
             }
             #expect(abs(r.time - 1_795_630_636.6) < 1e-3, "\(time)")
+        }
+    }
+
+    /// LiteLLM's `messages` is `Optional[Union[str, list, dict]]`: every shape of it is a request.
+    @Test func everyShapeOfLiteLLMMessagesIsARequest() {
+        let parser = LogParser(format: .litellm, keyHasher: hasher)
+        let cases: [(String, [ChatMessage])] = [
+            ("null", []),
+            (#""Once upon a time""#, [ChatMessage(role: "user", text: "Once upon a time")]),
+            (#"{"role": "user", "content": "Hi"}"#, [ChatMessage(role: "user", text: "Hi")]),
+            (#"{"input": "x"}"#, []),
+            (
+                #"["first", "second"]"#,
+                [ChatMessage(role: "user", text: "first"), ChatMessage(role: "user", text: "second")]
+            ),
+            (
+                #"[{"role": "system", "content": "Be brief."}, 3, {"role": "user", "content": [{"type": "text", "text": "Hi"}]}]"#,
+                [ChatMessage(role: "system", text: "Be brief."), ChatMessage(role: "user", text: "Hi")]
+            ),
+        ]
+        for (messages, expected) in cases {
+            let line =
+                #"{"startTime": 1795630636.6, "metadata": {"user_api_key_team_id": "t"}, "messages": "# + messages + "}"
+            guard case .record(let r) = parser.parse(line: line) else {
+                Issue.record("messages \(messages) should give a record")
+                continue
+            }
+            #expect(r.messages == expected, "\(messages)")
         }
     }
 

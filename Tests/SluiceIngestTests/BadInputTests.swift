@@ -94,10 +94,10 @@ struct BadInput: CustomTestStringConvertible, Sendable {
                 goodLiteLLM.replacingOccurrences(of: #""prompt_tokens": 3"#, with: #""prompt_tokens": "3""#).utf8),
             reason: "wrong_type"),
         BadInput(
-            name: "LiteLLM null messages", format: .litellm,
+            name: "LiteLLM messages of the wrong type", format: .litellm,
             bytes: Array(
                 goodLiteLLM.replacingOccurrences(
-                    of: #""messages": [{"role": "user", "content": "hi"}]"#, with: #""messages": null"#
+                    of: #""messages": [{"role": "user", "content": "hi"}]"#, with: #""messages": true"#
                 ).utf8),
             reason: "wrong_type"),
         BadInput(

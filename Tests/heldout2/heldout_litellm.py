@@ -910,9 +910,15 @@ def p_hydra(ctx):
     # one prompt set, split between the accounts without overlap
     pool = [(t, o, "instr") for t, o, _ in corp.instr]
     pool += [(q, (q, st, fi), "gsm") for q, st, fi in corp.gsm]
+    seen = set()
+    uniq = []
+    for p_ in pool:
+        if p_[0] not in seen:
+            seen.add(p_[0])
+            uniq.append(p_)
+    pool = uniq
     rng.shuffle(pool)
     need = sum(counts)
-    seen = set(p[0] for p in pool)
     while len(pool) < need:  # extend with fresh problem variants if the set is too small
         q, st, fi = rng.choice(corp.gsm)
         v = perturb_numbers(rng, q)
@@ -1051,12 +1057,13 @@ def p_rejection_sampler(ctx):
         up = UniquePrompts(rng)
         # waves of concurrent requests every few minutes, 24/7
         times = []
-        t = ctx.t0 + rng.uniform(0, 600)
+        spacing = ctx.H * 26.0 / max(1, n)  # mean wave size 26, waves spread over the whole window
+        t = ctx.t0 + rng.uniform(0, spacing)
         while len(times) < n and t < ctx.t1:
             w = rng.randint(12, 40)
             for _ in range(w):
                 times.append(t + rng.uniform(0, 25))
-            t += rng.uniform(240, 900) * (n / 1300.0) ** -1 * (ctx.hours / 30.0)
+            t += spacing * rng.uniform(0.5, 1.5)
         times = sorted(times[:n])
         for t in times:
             if rng.random() < 0.8:
@@ -1083,9 +1090,9 @@ def p_rejection_sampler(ctx):
             mt = rng.choice([2048, 2048, 4096])
             params = {"temperature": temp, "n": k, "max_tokens": mt, "top_p": 0.95}
             outs = []
-            per_cap = max(700, 9000 // k)
+            per_cap = max(1400, 15000 // k)
             for _ in range(k):
-                tg = lognorm_int(rng, 600, 0.45, 200, 2300)
+                tg = lognorm_int(rng, 480, 0.45, 180, 2300)
                 if kind == "gsm":
                     text, ct, fin = gsm_cot_answer(ctx, rng, it, tg, mt, cap=per_cap)
                 else:
@@ -1107,7 +1114,7 @@ def p_reseller(ctx):
     srv = [ctx.ip(rng), ctx.ip(rng)]
     acct = ctx.add(Acct(P, "attack", keys, team_id=team, team_alias="chatnest-prod", ip=srv[0],
                         ua="OpenAI/NodeJS 4.56.0"))
-    n_norm = max(20, int(round(140 * ctx.scale)))
+    n_norm = max(20, int(round(230 * ctx.scale)))
     users = ["cn_" + hexs(rng, 10) for _ in range(n_norm)]
     n_h = rng.randint(3, 5)
     harv = ["cn_" + hexs(rng, 10) for _ in range(n_h)]
@@ -1523,9 +1530,14 @@ def p_coding_agent(ctx):
                     break
                 cid = "call_" + b62(rng, 24)
                 argj = json.dumps(args)
-                thought = rng.choice([None, None, "Let me look at the relevant file first.",
-                                      "The tests fail; I'll inspect the error and adjust the implementation.",
-                                      "Now I'll run the tests to verify."])
+                thought = None
+                if rng.random() < 0.45:
+                    thought = {"list_dir": "Let me look at the repository layout first.",
+                               "search_code": "I'll find where `%s` is defined." % mod,
+                               "read_file": "Let me read %s." % args.get("path", "the file"),
+                               "write_file": "I'll update the implementation now.",
+                               "run_tests": "Now I'll run the tests to verify.",
+                               "run_shell": "Let me check that the module imports cleanly."}[name]
                 tc = [{"id": cid, "type": "function", "function": {"name": name, "arguments": argj}}]
                 outs = [{"text": thought, "tool_calls": tc, "tokens": tok(argj) + tok(thought or "") + 12,
                          "finish": "tool_calls"}]
@@ -1666,7 +1678,7 @@ def p_content_writer(ctx):
     srv2 = ctx.ip(rng)
     n_users = max(40, int(round(rng.randint(320, 380) * ctx.scale)))
     up = UniquePrompts(rng)
-    topics = [t for t, _, _ in corp.instr] + corp.hh_human[:600]
+    topics = [t for t, _, src in corp.instr if src != "awesome"] + [act for act, _ in corp.awesome]
     for i in range(n_users):
         u = "wf_" + hexs(rng, 12)
         tz = rng.choice([-8, -5, -4, 0, 1, 2, 10])
@@ -1716,6 +1728,9 @@ def p_data_labelling(ctx):
             if kind == "extract":
                 if rng.random() < 0.5:
                     bio, facts = rng.choice(corp.bios)
+                    if rng.random() < 0.7:  # a fresh record: sentences from two source biographies
+                        other = re.split(r"(?<=[.!?]) ", rng.choice(corp.bios)[0])
+                        bio = " ".join(re.split(r"(?<=[.!?]) ", bio)[:rng.randint(1, 3)] + other[1:])
                     prompt = ("Extract the following fields from the biography as JSON with keys name, birth_date, "
                               "nationality, occupation (null when absent).\n\nBiography:\n" + bio)
                     kv = {}
@@ -1727,6 +1742,9 @@ def p_data_labelling(ctx):
                                       "nationality": kv.get("nationality"), "occupation": kv.get("occupation")})
                 else:
                     q, c, ans = rng.choice(corp.adv)
+                    if rng.random() < 0.6:  # same question against a different retrieved passage
+                        c = rng.choice(corp.adv)[1]
+                        ans = None
                     prompt = ("Answer with a JSON object {\"answer\": <span copied from the context>, \"confidence\": "
                               "<0-1>}.\n\nContext: %s\nQuestion: %s" % (c, q))
                     out = json.dumps({"answer": ans, "confidence": round(rng.uniform(0.55, 0.99), 2)})

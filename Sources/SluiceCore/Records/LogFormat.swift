@@ -143,7 +143,7 @@ public struct LogParser: Sendable {
         if let parameters = payload["model_parameters"], !parameters.isNull {
             try applyParameters(parameters, to: &record, field: "model_parameters")
         }
-        record.messages = try messages(payload["messages"], "messages")
+        record.messages = try liteLLMMessages(payload["messages"])
         if let first = payload["response"]?["choices"]?.elements.first {
             record.finishReason = first["finish_reason"]?.stringValue
         }
@@ -377,14 +377,40 @@ public struct LogParser: Sendable {
             result.reserveCapacity(value.count)
             for item in value.elements {
                 guard item.isObject else { throw MappingError(.wrongType, "\(field()) must hold objects") }
-                let role = item["role"]?.stringValue ?? "user"
-                let hasToolCalls =
-                    (item["tool_calls"].map { $0.isArray && $0.count > 0 } ?? false) || item["function_call"] != nil
-                result.append(ChatMessage(role: role, text: Self.text(of: item["content"]), hasToolCalls: hasToolCalls))
+                result.append(Self.message(item))
             }
             return result
         default: throw MappingError(.wrongType, "\(field()) must be an array")
         }
+    }
+
+    /// LiteLLM types its `messages` as `Optional[Union[str, list, dict]]`: absent or null when it
+    /// logged none (the request still counts), a string for text completions, a list of messages
+    /// (or of strings, for calls that take plain inputs), or one message as a dict.
+    func liteLLMMessages(_ value: JSONNode?) throws(MappingError) -> [ChatMessage] {
+        guard let value, !value.isNull else { return [] }
+        switch value.kind {
+        case .object: return value["role"] != nil || value["content"] != nil ? [Self.message(value)] : []
+        case .array:
+            var result: [ChatMessage] = []
+            result.reserveCapacity(value.count)
+            for item in value.elements {
+                if item.isObject {
+                    result.append(Self.message(item))
+                } else if let text = item.stringValue {
+                    result.append(ChatMessage(role: "user", text: text))
+                }
+            }
+            return result
+        default: return try messages(value, "messages")
+        }
+    }
+
+    static func message(_ item: JSONNode) -> ChatMessage {
+        let hasToolCalls =
+            (item["tool_calls"].map { $0.isArray && $0.count > 0 } ?? false) || item["function_call"] != nil
+        return ChatMessage(
+            role: item["role"]?.stringValue ?? "user", text: Self.text(of: item["content"]), hasToolCalls: hasToolCalls)
     }
 
     /// The text of a message's content: a string, or the `text` of its parts.
