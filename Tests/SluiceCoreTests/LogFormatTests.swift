@@ -87,6 +87,33 @@ import Testing
         #expect(Set(records.compactMap(\.endUser)).count >= 3)
     }
 
+    /// A `log_format` may carry `$msec`, `$time_iso8601` or only `$time_local`.
+    @Test func nginxTimeComesFromWhicheverTimeTheLogFormatHas() {
+        let parser = LogParser(format: .nginx, keyHasher: hasher)
+        let rest =
+            #""http_authorization": "Bearer sk-1", "request_body": "{\"messages\": [{\"role\": \"user\", \"content\": \"hi\"}]}""#
+        let times = [
+            #""msec": "1795630621.524""#, #""time_iso8601": "2026-11-25T18:17:01.524+00:00""#,
+            #""time_iso8601": "2026-11-25T19:17:01.524+01:00""#, #""time_local": "25/Nov/2026:18:17:01 +0000""#,
+            #""time_local": "25/Nov/2026:13:17:01 -0500""#,
+        ]
+        for time in times {
+            guard case .record(let r) = parser.parse(line: "{\(time), \(rest)}") else {
+                Issue.record("\(time) should give a record")
+                continue
+            }
+            #expect(abs(r.time - 1_795_630_621.524) < 0.6, "\(time)")
+        }
+        guard case .bad(.missingField, _) = parser.parse(line: "{\(rest)}") else {
+            Issue.record("a line without a time is missing a field")
+            return
+        }
+        guard case .bad(.wrongType, _) = parser.parse(line: #"{"time_local": "yesterday", "# + rest + "}") else {
+            Issue.record("an unreadable time_local is of the wrong type")
+            return
+        }
+    }
+
     @Test func parsesTheOpenAIFormat() {
         let parser = LogParser(format: .openai, keyHasher: hasher)
         let line = #"""

@@ -686,15 +686,16 @@ class Ctx:
 # shared prompt machinery
 # --------------------------------------------------------------------------------------------
 
-NUM_RE = re.compile(r"(?<![\w.])(\d{1,6})(?![\w])")
+NUM_RE = re.compile(r"(?<![\w.,])(\d{1,3}(?:,\d{3})+|\d{1,6})(?![\w]|,\d)")
 
 
 def perturb_numbers(rng, q):
     """A new problem with the same shape: most integers replaced by nearby ones."""
     def rep(m):
-        v = int(m.group(1))
+        raw = m.group(1)
+        v = int(raw.replace(",", ""))
         if rng.random() < 0.25:
-            return m.group(1)
+            return raw
         if v <= 2:
             nv = v + rng.randint(1, 4)
         else:
@@ -702,7 +703,7 @@ def perturb_numbers(rng, q):
             nv = rng.randint(lo, hi)
             if nv == v:
                 nv = v + 1
-        return str(nv)
+        return "{:,}".format(nv) if "," in raw else str(nv)
     return NUM_RE.sub(rep, q)
 
 
@@ -1442,9 +1443,18 @@ def p_rag_app(ctx):
                 msgs = [{"role": "system", "content": system}] + hist + [
                     {"role": "user", "content": "Context:\n%s\n\nQuestion: %s" % (ctxtext, q)}]
                 target = lognorm_int(rng, 180, 0.5, 40, 450)
-                core = ("%s [%d]." % (ans[:1].upper() + ans[1:], rng.randint(1, len(passages)))) if ans else \
-                    "I couldn't find this in the knowledge base."
-                text, ct, fin = ctx.text.compose(rng, core, target, 512, style="prose")
+                if ans:
+                    parts = ["%s [%d]." % (ans[:1].upper() + ans[1:], rng.randint(1, len(passages)))]
+                else:
+                    parts = ["The knowledge base doesn't answer this directly, but here is what the passages say."]
+                sents = [(i, x) for i, p_ in enumerate(passages) for x in re.split(r"(?<=[.!?])\s+", p_) if len(x) > 30]
+                while sents and sum(len(x) for x in parts) < target * 4:
+                    i, x = rng.choice(sents)
+                    parts.append("%s [%d]" % (x, i + 1))
+                if not ans and rng.random() < 0.5:
+                    parts.append("If this doesn't help, please contact support.")
+                text = clip_words(" ".join(parts), target * 4)
+                ct, fin = tok(text), "stop"
                 params = {"temperature": 0.2, "max_tokens": 512, "stream": True,
                           "stream_options": {"include_usage": True}}
                 end = ctx.emit(rng, acct, t, "gpt-4o-mini", msgs, params, ctx.outs1(text, ct, fin), end_user=u,

@@ -205,7 +205,7 @@ public struct LogParser: Sendable {
         guard let account = try account(in: payload, keyID: keyID) else {
             throw MappingError(.missingAccount, "none of \(accountPathList) is set")
         }
-        var record = RequestRecord(time: try eventTime(payload["msec"], "msec"), account: account)
+        var record = RequestRecord(time: try nginxTime(payload), account: account)
         try requireStringOrAbsent(payload["request_id"], "request_id")
         record.apiKeyID = keyID
         record.ip = try optionalString(payload["remote_addr"], "remote_addr")
@@ -223,6 +223,19 @@ public struct LogParser: Sendable {
             record.completionTokens = Int(sent) / (record.stream ? 150 : 4)
         }
         return .record(record)
+    }
+
+    /// `$msec`, else `$time_iso8601`, else `$time_local`: whichever the `log_format` has.
+    func nginxTime(_ payload: JSONNode) throws(MappingError) -> Double {
+        if let msec = payload["msec"], !msec.isNull { return try eventTime(msec, "msec") }
+        if let iso = payload["time_iso8601"], !iso.isNull { return try eventTime(iso, "time_iso8601") }
+        if let local = payload["time_local"], !local.isNull {
+            guard let text = local.stringValue, let time = ISO8601.parse(commonLogTime: text) else {
+                throw MappingError(.wrongType, "time_local is not nginx's dd/Mon/yyyy:HH:MM:SS +hhmm")
+            }
+            return try eventTime(time, "time_local")
+        }
+        throw MappingError(.missingField, "msec is missing (nor is there time_iso8601 or time_local)")
     }
 
     // MARK: - Field helpers
@@ -248,20 +261,19 @@ public struct LogParser: Sendable {
 
     func eventTime(_ value: JSONNode?, _ field: @autoclosure () -> String) throws(MappingError) -> Double {
         guard let value, !value.isNull else { throw MappingError(.missingField, "\(field()) is missing") }
-        let seconds: Double
         switch value.kind {
-        case .number: seconds = value.numberValue!
+        case .number: return try eventTime(value.numberValue!, field())
         case .string:
             let s = value.stringValue!
-            if let d = Double(s) {
-                seconds = d
-            } else if let d = ISO8601.parse(s) {
-                seconds = d
-            } else {
+            guard let d = Double(s) ?? ISO8601.parse(s) else {
                 throw MappingError(.wrongType, "\(field()) is neither epoch seconds nor an ISO 8601 time")
             }
+            return try eventTime(d, field())
         default: throw MappingError(.wrongType, "\(field()) must be a number")
         }
+    }
+
+    func eventTime(_ seconds: Double, _ field: @autoclosure () -> String) throws(MappingError) -> Double {
         // 2001 … 2286 in seconds, milliseconds, microseconds or nanoseconds: the ranges do not
         // overlap, so the unit is never a guess (gateways and JavaScript loggers write milliseconds).
         guard seconds.isFinite, let scale = Self.epochScales.first(where: { seconds > 1e9 * $0 && seconds < 1e10 * $0 })
@@ -446,6 +458,23 @@ struct MappingError: Error {
 
 /// Minimal ISO 8601 parsing (`2026-11-25T18:17:01Z`, `+00:00`, fractions) without Foundation.
 enum ISO8601 {
+    static let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+
+    /// The common log format's time, as nginx's `$time_local` writes it: `25/Nov/2026:18:17:01 +0000`.
+    static func parse(commonLogTime text: String) -> Double? {
+        let bytes = Array(text.utf8)
+        guard bytes.count == 26, bytes[2] == UInt8(ascii: "/"), bytes[6] == UInt8(ascii: "/"),
+            bytes[11] == UInt8(ascii: ":"), bytes[20] == UInt8(ascii: " "),
+            let month = months.firstIndex(of: String(decoding: bytes[3..<6], as: UTF8.self))
+        else { return nil }
+        let digits = { (range: Range<Int>) in String(decoding: bytes[range], as: UTF8.self) }
+        let sign = String(decoding: bytes[21..<22], as: UTF8.self)
+        let iso =
+            "\(digits(7..<11))-\(month < 9 ? "0" : "")\(month + 1)-\(digits(0..<2))T\(digits(12..<20))"
+            + "\(sign)\(digits(22..<24)):\(digits(24..<26))"
+        return parse(iso)
+    }
+
     static func parse(_ text: String) -> Double? {
         let bytes = Array(text.utf8)
         guard bytes.count >= 19 else { return nil }
