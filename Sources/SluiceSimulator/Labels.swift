@@ -24,9 +24,44 @@ public struct Labels: Codable, Sendable, Equatable {
         self.accounts = accounts
     }
 
-    /// Reads a labels file written by the simulator.
+    /// Reads a labels file: the simulator's shape, or one of the shapes other generators write
+    /// (see `init(json:)`).
     public static func load(_ url: URL) throws -> Labels {
-        try JSONDecoder().decode(Labels.self, from: Data(contentsOf: url))
+        try Labels(json: Data(contentsOf: url))
+    }
+
+    /// Accepts, besides the simulator's `{"accounts": {id: {"persona", "label"}}}`:
+    /// - lists by label: `{"attack": [id…], "benign": [id…], "personas": {id: persona}}` (`personas` optional);
+    /// - a map of labels: `{id: "attack" | "benign"}` or `{id: {"label", "persona"?}}`, at the top or under `accounts`.
+    ///
+    /// A persona left out is the label. Labels other than `attack` and `benign` are refused by name.
+    public init(json data: Data) throws {
+        guard let top = try JSONSerialization.jsonObject(with: data) as? [String: Any] else {
+            throw LabelsError("the file is not a JSON object")
+        }
+        var accounts: [String: AccountLabel] = [:]
+        if let attack = top["attack"] as? [Any], let benign = top["benign"] as? [Any] {
+            let personas = top["personas"] as? [String: Any] ?? [:]
+            for (label, ids) in [("attack", attack), ("benign", benign)] {
+                for case let id as String in ids {
+                    accounts[id] = AccountLabel(persona: personas[id] as? String ?? label, label: label)
+                }
+            }
+        } else {
+            let map = top["accounts"] as? [String: Any] ?? top
+            for (id, value) in map {
+                let entry = value as? [String: Any]
+                guard let label = value as? String ?? entry?["label"] as? String else {
+                    throw LabelsError("account \(id) has no label")
+                }
+                accounts[id] = AccountLabel(persona: entry?["persona"] as? String ?? label, label: label)
+            }
+        }
+        if let wrong = accounts.first(where: { $0.value.label != "attack" && $0.value.label != "benign" }) {
+            throw LabelsError("account \(wrong.key) is labelled \"\(wrong.value.label)\"; use attack or benign")
+        }
+        guard !accounts.isEmpty else { throw LabelsError("no labelled accounts") }
+        self.init(accounts: accounts)
     }
 
     /// Writes pretty, key-sorted JSON so equal labels give equal bytes.
@@ -37,4 +72,10 @@ public struct Labels: Codable, Sendable, Equatable {
         data.append(0x0A)
         try data.write(to: url, options: .atomic)
     }
+}
+
+/// A labels file Sluice cannot read, and why.
+public struct LabelsError: Error, CustomStringConvertible {
+    public let description: String
+    init(_ description: String) { self.description = description }
 }

@@ -10,7 +10,12 @@ struct Eval: AsyncParsableCommand {
 
     @OptionGroup var options: ConfigOptions
 
-    @Option(help: "labels.json from `sluice simulate`: {\"accounts\": {id: {\"persona\", \"label\"}}}.")
+    @Option(
+        help: ArgumentHelp(
+            "labels.json: account → attack or benign.",
+            discussion:
+                "As `sluice simulate` writes it, {\"accounts\": {id: {\"persona\", \"label\"}}}; or {\"attack\": [id…], \"benign\": [id…], \"personas\": {id: persona}}; or {id: \"attack\" | \"benign\"}."
+        ))
     var labels: String
 
     @Option(help: "Log format of the files.")

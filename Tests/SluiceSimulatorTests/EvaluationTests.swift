@@ -144,4 +144,25 @@ import Testing
         let labels = try Labels.load(url)
         #expect(labels.accounts["team-1"] == AccountLabel(persona: "hydra", label: "attack"))
     }
+
+    /// Other generators write labels in other shapes; all of these mean the same two accounts.
+    @Test func labelsAreReadInTheShapesOtherGeneratorsWrite() throws {
+        let expected = [
+            "a": AccountLabel(persona: "hydra", label: "attack"), "b": AccountLabel(persona: "chat", label: "benign"),
+        ]
+        let shapes = [
+            #"{"attack": ["a"], "benign": ["b"], "personas": {"a": "hydra", "b": "chat"}, "notes": {"x": 1}}"#,
+            #"{"a": {"label": "attack", "persona": "hydra"}, "b": {"label": "benign", "persona": "chat"}}"#,
+            #"{"accounts": {"a": {"label": "attack", "persona": "hydra"}, "b": {"label": "benign", "persona": "chat"}}}"#,
+        ]
+        for shape in shapes {
+            #expect(try Labels(json: Data(shape.utf8)).accounts == expected, "\(shape)")
+        }
+        #expect(
+            try Labels(json: Data(#"{"a": "attack"}"#.utf8)).accounts["a"]
+                == AccountLabel(persona: "attack", label: "attack"))
+        #expect(throws: LabelsError.self) { try Labels(json: Data(#"{"a": "suspicious"}"#.utf8)) }
+        #expect(throws: LabelsError.self) { try Labels(json: Data(#"{"a": 3}"#.utf8)) }
+        #expect(throws: LabelsError.self) { try Labels(json: Data("[]".utf8)) }
+    }
 }
