@@ -174,11 +174,16 @@ public struct EvaluationReport: Codable, Sendable, Equatable {
 
 /// Scores detector outcomes against labels: plain arithmetic, no detection logic.
 public enum Evaluation {
-    /// Attack personas that are one account harvesting on its own (their time to detection is reported apart).
-    public static let singleAccountHarvesters: Set<String> = [
-        "instruction_harvester", "reasoning_harvester", "code_harvester", "logprob_harvester", "slow_and_low",
-        "adaptive",
-    ]
+    /// Labels say only a persona's name, so the two kinds of attack that are not one account
+    /// harvesting on its own are told by name, whatever generator wrote them: a hydra's members
+    /// (`hydra`, `hydra_b`, …: their `cluster` reasons are counted) and a reseller (flagged through
+    /// its end users). Every other attack persona is a single-account harvester, whose time to
+    /// detection is reported apart.
+    public static func isHydra(_ persona: String) -> Bool { persona.contains("hydra") }
+
+    public static func isSingleAccountHarvester(_ persona: String) -> Bool {
+        !isHydra(persona) && !persona.contains("reseller")
+    }
 
     /// Accounts in `labels` missing from `outcomes` count as not flagged; outcomes for unlabelled accounts are ignored.
     public static func evaluate(labels: Labels, outcomes: [DetectionOutcome]) -> EvaluationReport {
@@ -203,7 +208,7 @@ public enum Evaluation {
             if label.isAttack {
                 attackAccounts += 1
                 if flagged { truePositives += 1 }
-                if label.persona == "hydra" {
+                if isHydra(label.persona) {
                     hydraMembers += 1
                     if flagged, outcome?.reasonCodes.contains("cluster") == true { hydraWithCluster += 1 }
                 }
@@ -213,7 +218,7 @@ public enum Evaluation {
                         requests: outcome.requestsAtFlag.map(Double.init)
                     )
                     attackDelays.append(delay)
-                    if singleAccountHarvesters.contains(label.persona) { singleDelays.append(delay) }
+                    if isSingleAccountHarvester(label.persona) { singleDelays.append(delay) }
                 }
             } else {
                 benignAccounts += 1

@@ -150,6 +150,80 @@ func chatUser(_ id: String, conversations: Int) -> AccountProfile {
         #expect(results.filter { $0.account.hasPrefix("chat") }.allSatisfy { $0.level < .review })
     }
 
+    /// Small accounts, each with its own system prompt, on two networks and one client, around the
+    /// clock: only infrastructure and schedule in common. Each looks like harvesting but has too
+    /// little evidence alone; together they are one operator.
+    func hydraSharingOnlyInfrastructure(members: Int) -> [AccountProfile] {
+        // Words drawn from a fixed generator: no two prompts share a frame, no two members a system prompt.
+        var state: UInt64 = 0x9e37_79b9_7f4a_7c15
+        func words(_ count: Int) -> String {
+            (0..<count).map { _ in
+                state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+                return "w" + String(state >> 52, radix: 36)
+            }.joined(separator: " ")
+        }
+        return (0..<members).map { m in
+            let system = words(14)
+            var b = ProfileBuilder("h\(m)")
+            for i in 0..<60 {
+                b.add(
+                    RequestRecord(
+                        time: day0 + Double(i) * 1800 + Double(m) * 37, account: "h\(m)",
+                        ip: "198.51.\(100 + m % 2).\(m + 1)", userAgent: "AsyncClient/2.1", promptTokens: 80,
+                        completionTokens: 900 + (i % 5) * 60, temperature: 0.8, maxTokens: 4096,
+                        messages: [
+                            ChatMessage(role: "system", text: system),
+                            ChatMessage(role: "user", text: words(16)),
+                        ]))
+            }
+            return b.profile
+        }
+    }
+
+    @Test func accountsThatEachLookLikeHarvestingAreLinkedByNetworkClientAndSchedule() throws {
+        let hydra = hydraSharingOnlyInfrastructure(members: 12)
+        // Alone, each looks like harvesting but has not the evidence to be flagged.
+        for member in hydra {
+            let alone = try #require(Scorer().assess([member]).first)
+            #expect(alone.score >= ScoringPolicy().watch && alone.level == .watch, "\(alone.account): \(alone.score)")
+        }
+        let profiles = hydra + (0..<6).map { chatUser("chat\($0)", conversations: 20) }
+        let results = Scorer().assess(profiles)
+        let members = results.filter { $0.account.hasPrefix("h") }
+        // Without suspicion, a network and a client are not enough to link anyone.
+        #expect(Clustering().clusters(profiles).isEmpty)
+        #expect(members.allSatisfy { $0.level >= .review && $0.reasons.first?.code == "cluster" })
+        #expect(Set(members.compactMap(\.cluster)).count <= 2)
+    }
+
+    @Test func aHarvesterDoesNotPullItsNeighboursBehindANATIntoItsCluster() throws {
+        // Office chat users on the hydra's network and client, at the same hours: they share its
+        // infrastructure, but do not look like harvesting, so weak evidence does not link them.
+        var profiles = hydraSharingOnlyInfrastructure(members: 12)
+        for c in 0..<8 {
+            var b = ProfileBuilder("office\(c)")
+            for conversation in 0..<30 {
+                var messages: [ChatMessage] = []
+                for turn in 0..<3 {
+                    messages.append(
+                        ChatMessage(role: "user", text: "office \(c) conversation \(conversation) turn \(turn)"))
+                    b.add(
+                        RequestRecord(
+                            time: day0 + Double(conversation) * 1800 + Double(turn) * 90, account: "office\(c)",
+                            ip: "198.51.100.\(200 + c)", userAgent: "AsyncClient/2.1", promptTokens: 200 + 300 * turn,
+                            completionTokens: 300, messages: messages))
+                    messages.append(ChatMessage(role: "assistant", text: "an answer"))
+                }
+            }
+            profiles.append(b.profile)
+        }
+        let results = Scorer().assess(profiles)
+        #expect(results.filter { $0.account.hasPrefix("h") }.allSatisfy { $0.level >= .review })
+        for office in results where office.account.hasPrefix("office") {
+            #expect(office.cluster == nil && office.level < .review, "\(office.account): \(office.reasons.map(\.code))")
+        }
+    }
+
     @Test func paraphrasedSystemPromptsStillLinkAHydraAcrossNetworks() throws {
         // Two networks, two clients, one system prompt lightly reworded per member.
         let base =

@@ -13,6 +13,12 @@ public struct Clustering: Sendable {
     public var maximumSharing = 400
     /// Weighted evidence of two kinds plus schedule similarity needed for a link.
     public var linkThreshold = 0.9
+    /// The same, between two accounts that each already look like harvesting (`suspects`) but
+    /// lack the evidence to be flagged alone: two kinds of shared infrastructure (a network and a
+    /// client) and a closely matching schedule are enough to score them together. An account
+    /// that does not look like harvesting is linked only at `linkThreshold`, so a harvester
+    /// cannot pull its neighbours behind a NAT into its cluster.
+    public var suspectLinkThreshold = 0.75
 
     public init() {}
 
@@ -34,7 +40,11 @@ public struct Clustering: Sendable {
     /// Linear in the number of accounts: accounts are grouped by each shared value, and inside a
     /// group by each value of another kind, so two kinds of shared evidence are found without
     /// enumerating pairs (a hydra of thousands on one network stays cheap).
-    public func clusters(_ profiles: [AccountProfile]) -> [String: String] {
+    ///
+    /// - Parameters:
+    ///   - profiles: every entity of the pass; only accounts with enough requests take part.
+    ///   - suspects: per profile, whether it looks like harvesting on its own (empty: none does).
+    public func clusters(_ profiles: [AccountProfile], suspects: [Bool] = []) -> [String: String] {
         @Sendable func isMember(_ profile: AccountProfile) -> Bool {
             profile.parent == nil && profile.totals[.requests] >= minimumRequests
         }
@@ -82,18 +92,23 @@ public struct Clustering: Sendable {
                 let weight = first + second.weight * rarity(count)
                 // Working the same hours is the last piece of evidence, not a link by itself.
                 let schedule = Self.meanSchedule(linked.map { profiles[$0].sketch.hourOfDay })
-                // Only the members whose own evidence reaches the threshold are linked, to each other.
+                // Only the members whose own evidence reaches the threshold are linked, to each
+                // other; suspects also at the lower threshold, to each other.
                 var anchor: Int?
-                for i in linked {
-                    let similarity = Self.similarity(profiles[i].sketch.hourOfDay, schedule)
-                    guard weight + 0.3 * similarity >= linkThreshold else { continue }
+                var suspectAnchor: Int?
+                func join(_ i: Int, _ anchor: inout Int?) {
                     guard let first = anchor else {
                         anchor = i
-                        continue
+                        return
                     }
                     let ra = find(i)
                     let rb = find(first)
                     if ra != rb { parent[max(ra, rb)] = min(ra, rb) }
+                }
+                for i in linked {
+                    let evidence = weight + 0.3 * Self.similarity(profiles[i].sketch.hourOfDay, schedule)
+                    if evidence >= linkThreshold { join(i, &anchor) }
+                    if evidence >= suspectLinkThreshold, i < suspects.count, suspects[i] { join(i, &suspectAnchor) }
                 }
             }
         }

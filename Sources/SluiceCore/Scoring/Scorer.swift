@@ -52,8 +52,12 @@ public struct Scorer: Sendable {
             longOutput = t.share(.longOutput)
             hitMaxTokens = t.share(.hitMaxTokens)
             let allTime = t[.sampledPrompts] >= 16 ? Double(t[.novelPrompts]) / Double(t[.sampledPrompts]) : nil
-            novelty = p.sketch.recentNovelty() ?? allTime
             distinctPrompts = p.sketch.distinctPrompts.estimate
+            // Until the sampled prompts are enough to tell (a hundred requests or so), the share of
+            // distinct prompts says how new they keep being: a young account that never repeats
+            // itself is as novel as it will be. The evidence floor still caps what it can reach alone.
+            let young = requests >= 20 ? min(1, distinctPrompts / requests) : nil
+            novelty = p.sketch.recentNovelty() ?? allTime ?? young
             reasoning = t.share(.reasoning)
             hotMultiSample = t.share(.hotMultiSample)
             highTopLogprobs = t.share(.highTopLogprobs)
@@ -249,7 +253,9 @@ public struct Scorer: Sendable {
     /// Scores each cluster as one account; members of a harvesting cluster are flagged with the
     /// reason `cluster` even when each stays under the per-account evidence threshold.
     func applyClusters(_ results: inout [Assessment], profiles: [AccountProfile], population: Population) {
-        let clusters = clustering.clusters(profiles)
+        // Accounts that score as harvesting but lack the evidence to be flagged alone (a hydra's
+        // members each stay small) need less shared infrastructure to be scored together.
+        let clusters = clustering.clusters(profiles, suspects: results.map { $0.score >= policy.watch })
         guard !clusters.isEmpty else { return }
         var members: [String: [Int]] = [:]
         for i in profiles.indices {
