@@ -27,7 +27,11 @@ public struct Labels: Codable, Sendable, Equatable {
     /// Reads a labels file: the simulator's shape, or one of the shapes other generators write
     /// (see `init(json:)`).
     public static func load(_ url: URL) throws -> Labels {
-        try Labels(json: Data(contentsOf: url))
+        guard let data = FileManager.default.contents(atPath: url.path) else {
+            throw LabelsError(
+                FileManager.default.fileExists(atPath: url.path) ? "the file cannot be read" : "no such file")
+        }
+        return try Labels(json: data)
     }
 
     /// Accepts, besides the simulator's `{"accounts": {id: {"persona", "label"}}}`:
@@ -36,8 +40,8 @@ public struct Labels: Codable, Sendable, Equatable {
     ///
     /// A persona left out is the label. Labels other than `attack` and `benign` are refused by name.
     public init(json data: Data) throws {
-        guard let top = try JSONSerialization.jsonObject(with: data) as? [String: Any] else {
-            throw LabelsError("the file is not a JSON object")
+        guard let top = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] else {
+            throw LabelsError("not a JSON object")
         }
         var accounts: [String: AccountLabel] = [:]
         if let attack = top["attack"] as? [Any], let benign = top["benign"] as? [Any] {
