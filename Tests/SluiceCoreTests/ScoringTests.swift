@@ -153,7 +153,7 @@ func chatUser(_ id: String, conversations: Int) -> AccountProfile {
     /// Small accounts, each with its own system prompt, on two networks and one client, around the
     /// clock: only infrastructure and schedule in common. Each looks like harvesting but has too
     /// little evidence alone; together they are one operator.
-    func hydraSharingOnlyInfrastructure(members: Int) -> [AccountProfile] {
+    func hydraSharingOnlyInfrastructure(members: Int, requests: Int = 60) -> [AccountProfile] {
         // Words drawn from a fixed generator: no two prompts share a frame, no two members a system prompt.
         var state: UInt64 = 0x9e37_79b9_7f4a_7c15
         func words(_ count: Int) -> String {
@@ -165,10 +165,10 @@ func chatUser(_ id: String, conversations: Int) -> AccountProfile {
         return (0..<members).map { m in
             let system = words(14)
             var b = ProfileBuilder("h\(m)")
-            for i in 0..<60 {
+            for i in 0..<requests {
                 b.add(
                     RequestRecord(
-                        time: day0 + Double(i) * 1800 + Double(m) * 37, account: "h\(m)",
+                        time: day0 + Double(i) * 108_000 / Double(requests) + Double(m) * 7, account: "h\(m)",
                         ip: "198.51.\(100 + m % 2).\(m + 1)", userAgent: "AsyncClient/2.1", promptTokens: 80,
                         completionTokens: 900 + (i % 5) * 60, temperature: 0.8, maxTokens: 4096,
                         messages: [
@@ -194,6 +194,19 @@ func chatUser(_ id: String, conversations: Int) -> AccountProfile {
         #expect(Clustering().clusters(profiles).isEmpty)
         #expect(members.allSatisfy { $0.level >= .review && $0.reasons.first?.code == "cluster" })
         #expect(Set(members.compactMap(\.cluster)).count <= 2)
+    }
+
+    @Test func aHydraOfAFewDozenRequestsAMemberIsSeenWhole() throws {
+        // 25 requests each: too few distinct prompts for a member to score at all alone, but each
+        // shows the extraction pattern, and forty of them are a thousand requests together.
+        let hydra = hydraSharingOnlyInfrastructure(members: 40, requests: 25)
+        for member in hydra.prefix(3) {
+            #expect(try #require(Scorer().assess([member]).first).level == .none)
+        }
+        let results = Scorer().assess(hydra + (0..<6).map { chatUser("chat\($0)", conversations: 20) })
+        let members = results.filter { $0.account.hasPrefix("h") }
+        #expect(members.allSatisfy { $0.level >= .review && $0.reasons.first?.code == "cluster" })
+        #expect(results.filter { $0.account.hasPrefix("chat") }.allSatisfy { $0.level < .review })
     }
 
     @Test func aHarvesterDoesNotPullItsNeighboursBehindANATIntoItsCluster() throws {

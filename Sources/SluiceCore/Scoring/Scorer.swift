@@ -70,6 +70,26 @@ public struct Scorer: Sendable {
             activeHours = p.sketch.activeHourCount
             gapSpread = p.sketch.gapSpread
         }
+
+        var singleShotSignal: Double { ramp(singleShot, 0.5, 0.9) }
+
+        /// Long relative to the question: graded by length so that medium (300–500 token)
+        /// reasoning answers count too, and by the answer/prompt ratio so that long inputs
+        /// (RAG, summaries, few-shot evals, agents' growing context) do not.
+        var longAnswersSignal: Double {
+            let length = max(
+                ramp(perAnswerCompletion, 150, 600), ramp(longOutput, 0.15, 0.5), ramp(hitMaxTokens, 0.1, 0.4))
+            return length * ramp(outputRatio, 0.5, 2)
+        }
+
+        /// The extraction shape per request, whatever the volume: single-shot, long answers, and
+        /// prompts that keep being new. The score weighs novelty by how many distinct prompts
+        /// there are; this does not, so that a hydra member of a few dozen requests, under any
+        /// threshold of its own, still shows what it is doing (see `Clustering`'s suspects).
+        var extractionPattern: Double {
+            guard let novelty else { return 0 }
+            return cbrt(singleShotSignal * longAnswersSignal * ramp(novelty, 0.4, 0.85))
+        }
     }
 
     /// The population an account is compared with: accounts with enough traffic to compare.
@@ -90,7 +110,7 @@ public struct Scorer: Sendable {
         let population = Population(
             profiles.indices.filter { profiles[$0].parent == nil && measures[$0].requests >= 20 }.map { measures[$0] })
         var results = concurrentMap(profiles.count) { assess(profiles[$0], measures[$0], population: population) }
-        applyClusters(&results, profiles: profiles, population: population)
+        applyClusters(&results, profiles: profiles, measures: measures, population: population)
         rollUpChildren(&results, profiles: profiles)
         return results
     }
@@ -99,13 +119,7 @@ public struct Scorer: Sendable {
         var reasons: [Reason] = []
 
         // The extraction shape: all three at once.
-        let single = ramp(m.singleShot, 0.5, 0.9)
-        // Long relative to the question: graded by length so that medium (300–500 token)
-        // reasoning answers count too, and by the answer/prompt ratio so that long inputs
-        // (RAG, summaries, few-shot evals, agents' growing context) do not.
-        let length = max(
-            ramp(m.perAnswerCompletion, 150, 600), ramp(m.longOutput, 0.15, 0.5), ramp(m.hitMaxTokens, 0.1, 0.4))
-        let long = length * ramp(m.outputRatio, 0.5, 2)
+        let (single, long) = (m.singleShotSignal, m.longAnswersSignal)
         let novel = m.novelty.map { ramp($0, 0.4, 0.85) * ramp(m.distinctPrompts, 30, 150) } ?? 0
         let shape = cbrt(single * long * novel)
         let relevant = shape > 0.25
@@ -250,12 +264,21 @@ public struct Scorer: Sendable {
             reasons: reasons)
     }
 
+    /// An `extractionPattern` at which an account is a suspect for linking: mostly single-shot,
+    /// answers long for their prompts, and prompts mostly new.
+    static let suspectPattern = 0.6
+
     /// Scores each cluster as one account; members of a harvesting cluster are flagged with the
     /// reason `cluster` even when each stays under the per-account evidence threshold.
-    func applyClusters(_ results: inout [Assessment], profiles: [AccountProfile], population: Population) {
-        // Accounts that score as harvesting but lack the evidence to be flagged alone (a hydra's
+    func applyClusters(
+        _ results: inout [Assessment], profiles: [AccountProfile], measures: [Measures], population: Population
+    ) {
+        // Accounts that look like harvesting but lack the evidence to be flagged alone (a hydra's
         // members each stay small) need less shared infrastructure to be scored together.
-        let clusters = clustering.clusters(profiles, suspects: results.map { $0.score >= policy.watch })
+        let suspects = results.indices.map {
+            results[$0].score >= policy.watch || measures[$0].extractionPattern >= Self.suspectPattern
+        }
+        let clusters = clustering.clusters(profiles, suspects: suspects)
         guard !clusters.isEmpty else { return }
         var members: [String: [Int]] = [:]
         for i in profiles.indices {
