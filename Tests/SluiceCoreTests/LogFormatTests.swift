@@ -85,6 +85,24 @@ import Testing
             #expect(!record.messages.isEmpty)
         }
         #expect(Set(records.compactMap(\.endUser)).count >= 3)
+        // The same requests' LiteLLM log (sample_logs/litellm-1.82.6) counts 66 completion tokens for
+        // the streamed and the 256- and 2048-token requests, 3 for max_tokens 1, 7 for max_tokens 5
+        // and 264 for max_tokens 4096. The estimate from bytes keeps tiny answers tiny.
+        for record in records {
+            let actual: Int =
+                switch (record.stream, record.maxTokens) {
+                case (true, _): 66
+                case (false, 1): 3
+                case (false, 5): 7
+                case (false, 4096): 264
+                default: 66
+                }
+            let estimate = record.completionTokens
+            #expect(
+                estimate <= max(10, 2 * actual) && estimate >= actual / 2,
+                "\(estimate) tokens estimated for \(actual) (stream \(record.stream), max_tokens \(record.maxTokens ?? 0))"
+            )
+        }
     }
 
     /// A `log_format` may carry `$msec`, `$time_iso8601` or only `$time_local`.

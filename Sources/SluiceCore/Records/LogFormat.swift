@@ -214,13 +214,18 @@ public struct LogParser: Sendable {
         record.route = uri.map { String($0.prefix { $0 != "?" }) }
         if let status = payload["status"], !status.isNull { record.status = try httpStatus(status, "status") }
         try applyRequestBody(body, to: &record, field: "request_body")
-        // nginx does not see token usage: estimate it from bytes (about 4 bytes a token; a streamed
-        // token costs a whole SSE event of roughly 150 bytes).
+        // nginx does not see token usage: estimate it from bytes, about 4 of text a token. The
+        // answer comes wrapped: a Chat Completions response spends ~370 bytes on its envelope (id,
+        // model, choices, usage) however short the answer, and a streamed one a whole SSE event
+        // of ~175 bytes a token plus ~450 for its first and last events (measured on the real
+        // nginx → LiteLLM sample in shared/data). Counting the envelope as answer made a 3-token
+        // classification look like a 100-token one.
         let promptCharacters = record.messages.reduce(0) { $0 + $1.text.utf8.count }
         record.promptTokens = promptCharacters / 4
         // `Int(_:)` traps beyond its range: a hostile "1e30" must not stop ingestion.
         if let sent = payload["body_bytes_sent"]?.numberValue, sent.isFinite, sent > 0, sent < 1e15 {
-            record.completionTokens = Int(sent) / (record.stream ? 150 : 4)
+            let (envelope, perToken) = record.stream ? (450, 175) : (370, 4)
+            record.completionTokens = max(0, Int(sent) - envelope) / perToken
         }
         return .record(record)
     }
