@@ -82,13 +82,16 @@ public struct Scorer: Sendable {
             return length * ramp(outputRatio, 0.5, 2)
         }
 
+        /// Prompts that keep being new; nil while there is too little to tell.
+        var newPromptsSignal: Double? { novelty.map { ramp($0, 0.4, 0.85) } }
+
         /// The extraction shape per request, whatever the volume: single-shot, long answers, and
         /// prompts that keep being new. The score weighs novelty by how many distinct prompts
         /// there are; this does not, so that a hydra member of a few dozen requests, under any
         /// threshold of its own, still shows what it is doing (see `Clustering`'s suspects).
         var extractionPattern: Double {
-            guard let novelty else { return 0 }
-            return cbrt(singleShotSignal * longAnswersSignal * ramp(novelty, 0.4, 0.85))
+            guard let new = newPromptsSignal else { return 0 }
+            return cbrt(singleShotSignal * longAnswersSignal * new)
         }
     }
 
@@ -120,7 +123,7 @@ public struct Scorer: Sendable {
 
         // The extraction shape: all three at once.
         let (single, long) = (m.singleShotSignal, m.longAnswersSignal)
-        let novel = m.novelty.map { ramp($0, 0.4, 0.85) * ramp(m.distinctPrompts, 30, 150) } ?? 0
+        let novel = (m.newPromptsSignal ?? 0) * ramp(m.distinctPrompts, 30, 150)
         let shape = cbrt(single * long * novel)
         let relevant = shape > 0.25
 
