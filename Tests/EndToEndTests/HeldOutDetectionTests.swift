@@ -1,0 +1,78 @@
+import Foundation
+import Testing
+
+/// Detection quality on traffic Sluice was not built on: the two held-out generators in
+/// `Tests/heldout*` (written without sight of the detector, from the real corpora in
+/// `shared/data`), replayed by the real `sluice eval`, in each log format. A change that loses
+/// harvesters or flags a legitimate heavy user fails here, not in a review of the README's tables.
+@Suite(.serialized) struct HeldOutDetectionTests {
+    static let available =
+        Products.built && FileManager.default.fileExists(atPath: Products.sharedData.path)
+        && FileManager.default.isExecutableFile(atPath: "/usr/bin/python3")
+
+    /// The report of `sluice eval --json`.
+    struct Report: Decodable {
+        var recall: Double
+        var falsePositives: Int
+        var benignAccounts: Int
+        var hydraMembers: Int
+        var hydraFlaggedWithCluster: Int
+
+        enum CodingKeys: String, CodingKey {
+            case recall
+            case falsePositives = "false_positives"
+            case benignAccounts = "benign_accounts"
+            case hydraMembers = "hydra_members"
+            case hydraFlaggedWithCluster = "hydra_flagged_with_cluster"
+        }
+    }
+
+    func python(_ script: String, _ arguments: [String]) throws {
+        let path = Products.packageRoot.appendingPathComponent(script).path
+        let result = try run("/usr/bin/python3", [path] + arguments)
+        try #require(result.status == 0, "\(script): \(result.stderr)")
+    }
+
+    func evaluate(_ folder: URL, format: String) throws -> Report {
+        let result = try run(
+            Products.sluice,
+            [
+                "eval", folder.appendingPathComponent("traffic.jsonl").path, "--labels",
+                folder.appendingPathComponent("labels.json").path, "--format", format, "--json",
+            ])
+        try #require(result.status == 0, "\(result.stderr)")
+        return try JSONDecoder().decode(Report.self, from: Data(result.stdout.utf8))
+    }
+
+    func expectCaught(_ report: Report, _ what: String) {
+        #expect(report.recall >= 0.95, "\(what): recall \(report.recall)")
+        #expect(
+            report.falsePositives == 0, "\(what): \(report.falsePositives) of \(report.benignAccounts) benign flagged")
+        #expect(report.hydraMembers > 0, "\(what): the traffic has a hydra")
+        #expect(
+            report.hydraFlaggedWithCluster * 10 >= report.hydraMembers * 9,
+            "\(what): \(report.hydraFlaggedWithCluster) of \(report.hydraMembers) hydra members flagged as a cluster")
+    }
+
+    @Test(.enabled(if: available)) func theFirstHeldOutSetInTheOpenAIFormat() throws {
+        let work = try temporaryDirectory("sluice-heldout1")
+        defer { try? FileManager.default.removeItem(at: work) }
+        try python(
+            "Tests/heldout/heldout_traffic.py",
+            ["--out", work.path, "--seed", "11", "--data", Products.sharedData.path])
+        expectCaught(try evaluate(work, format: "openai"), "held-out 1, seed 11")
+    }
+
+    @Test(.enabled(if: available)) func theSecondHeldOutSetInTheLiteLLMAndNginxFormats() throws {
+        let work = try temporaryDirectory("sluice-heldout2")
+        defer { try? FileManager.default.removeItem(at: work) }
+        let litellm = work.appendingPathComponent("litellm")
+        let nginx = work.appendingPathComponent("nginx")
+        try python(
+            "Tests/heldout2/heldout_litellm.py",
+            ["--out", litellm.path, "--seed", "7", "--data", Products.sharedData.path])
+        expectCaught(try evaluate(litellm, format: "litellm"), "held-out 2, seed 7, LiteLLM")
+        try python("Tests/heldout2/to_nginx.py", ["--in", litellm.path, "--out", nginx.path])
+        expectCaught(try evaluate(nginx, format: "nginx"), "held-out 2, seed 7, nginx")
+    }
+}
