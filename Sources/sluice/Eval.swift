@@ -47,6 +47,15 @@ struct Eval: AsyncParsableCommand {
             }
             let outcomes = try await Self.outcomes(logs: logs, options: options, format: format, db: db)
             let report = Evaluation.evaluate(labels: labelSet, outcomes: outcomes)
+            let seen = Set(outcomes.map(\.account))
+            if !outcomes.isEmpty, !labelSet.accounts.keys.contains(where: seen.contains) {
+                // Every number below would be about nothing: say why before printing them.
+                FileHandle.standardError.write(
+                    Data(
+                        ("sluice: none of the \(labelSet.accounts.count) labelled accounts is in the logs' "
+                            + "\(seen.count) accounts; check --format and the source's account fields "
+                            + "(for nginx, auth.key_secret must be the one the labels were made with)\n").utf8))
+            }
             if json {
                 let encoder = JSONEncoder.sluice
                 encoder.outputFormatting.insert(.prettyPrinted)
