@@ -113,7 +113,12 @@ public struct Scorer: Sendable {
         let population = Population(
             profiles.indices.filter { profiles[$0].parent == nil && measures[$0].requests >= 20 }.map { measures[$0] })
         var results = concurrentMap(profiles.count) { assess(profiles[$0], measures[$0], population: population) }
-        applyClusters(&results, profiles: profiles, measures: measures, population: population)
+        // Accounts that look like harvesting but lack the evidence to be flagged alone (a hydra's
+        // members each stay small) need less shared infrastructure to be scored together.
+        let suspects = profiles.indices.map {
+            results[$0].score >= policy.watch || measures[$0].extractionPattern >= Self.suspectPattern
+        }
+        applyClusters(&results, profiles: profiles, suspects: suspects, population: population)
         rollUpChildren(&results, profiles: profiles)
         return results
     }
@@ -274,13 +279,8 @@ public struct Scorer: Sendable {
     /// Scores each cluster as one account; members of a harvesting cluster are flagged with the
     /// reason `cluster` even when each stays under the per-account evidence threshold.
     func applyClusters(
-        _ results: inout [Assessment], profiles: [AccountProfile], measures: [Measures], population: Population
+        _ results: inout [Assessment], profiles: [AccountProfile], suspects: [Bool], population: Population
     ) {
-        // Accounts that look like harvesting but lack the evidence to be flagged alone (a hydra's
-        // members each stay small) need less shared infrastructure to be scored together.
-        let suspects = results.indices.map {
-            results[$0].score >= policy.watch || measures[$0].extractionPattern >= Self.suspectPattern
-        }
         let clusters = clustering.clusters(profiles, suspects: suspects)
         guard !clusters.isEmpty else { return }
         var members: [String: [Int]] = [:]
