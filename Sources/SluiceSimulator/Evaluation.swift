@@ -90,6 +90,25 @@ public struct EvaluationReport: Codable, Sendable, Equatable {
     /// Accounts the detector reported that are not in the labels (ignored in every number above).
     public var unlabeledAccounts: Int
 
+    /// An account the detector got wrong: a harvester never flagged, or a benign account flagged.
+    public struct Mistake: Codable, Sendable, Equatable {
+        public var account: String
+        public var persona: String
+        /// `attack` (missed) or `benign` (falsely flagged).
+        public var label: String
+        public var requests: Int
+        /// The flag's reason codes; none for a missed harvester.
+        public var reasons: [String]
+
+        public init(account: String, persona: String, label: String, requests: Int, reasons: [String]) {
+            (self.account, self.persona, self.label, self.requests, self.reasons) =
+                (account, persona, label, requests, reasons)
+        }
+    }
+
+    /// Every mistake, missed harvesters first, then by persona and account: what to look at first.
+    public var mistakes: [Mistake] = []
+
     enum CodingKeys: String, CodingKey {
         case personas
         case attackAccounts = "attack_accounts"
@@ -106,6 +125,7 @@ public struct EvaluationReport: Codable, Sendable, Equatable {
         case timeToDetectionAttack = "time_to_detection_attack"
         case timeToDetectionSingleAccount = "time_to_detection_single_account"
         case unlabeledAccounts = "unlabeled_accounts"
+        case mistakes
     }
 
     /// An aligned, human-readable table of the report.
@@ -138,6 +158,19 @@ public struct EvaluationReport: Codable, Sendable, Equatable {
                 format: "%.4f  (%d/%d)", hydraClusterRate,
                 hydraFlaggedWithCluster, hydraMembers))
         if unlabeledAccounts > 0 { summary("unlabeled accounts (ignored)", "\(unlabeledAccounts)") }
+        for (label, title) in [("attack", "missed harvesters"), ("benign", "benign accounts flagged")] {
+            let rows = mistakes.filter { $0.label == label }
+            guard !rows.isEmpty else { continue }
+            lines.append("")
+            lines.append("\(title) (\(rows.count)):")
+            for m in rows.prefix(Self.mistakesShown) {
+                let reasons = m.reasons.isEmpty ? "" : "  " + m.reasons.prefix(4).joined(separator: ",")
+                lines.append("  " + pad(m.persona, personaWidth) + m.account + "  \(m.requests) requests" + reasons)
+            }
+            if rows.count > Self.mistakesShown {
+                lines.append("  … and \(rows.count - Self.mistakesShown) more (--json lists all)")
+            }
+        }
         lines.append("")
         lines.append(
             pad("time to detection", summaryWidth) + leftPad("accounts", 9) + leftPad("median", 12)
@@ -155,6 +188,8 @@ public struct EvaluationReport: Codable, Sendable, Equatable {
         }
         return lines.joined(separator: "\n") + "\n"
     }
+
+    static let mistakesShown = 10
 
     private func pad(_ text: String, _ width: Int) -> String {
         text.count >= width ? text + " " : text + String(repeating: " ", count: width - text.count)
@@ -196,6 +231,7 @@ public enum Evaluation {
         var hydraMembers = 0, hydraWithCluster = 0
         var attackDelays: [(seconds: Double, requests: Double?)] = []
         var singleDelays: [(seconds: Double, requests: Double?)] = []
+        var mistakes: [EvaluationReport.Mistake] = []
 
         for (account, label) in labels.accounts {
             let outcome = outcomeByAccount[account]
@@ -205,6 +241,12 @@ public enum Evaluation {
             if flagged { row.flagged += 1 }
             totals[label.persona] = row
 
+            if flagged != label.isAttack {
+                mistakes.append(
+                    EvaluationReport.Mistake(
+                        account: account, persona: label.persona, label: label.label, requests: outcome?.requests ?? 0,
+                        reasons: flagged ? outcome?.reasonCodes ?? [] : []))
+            }
             if label.isAttack {
                 attackAccounts += 1
                 if flagged { truePositives += 1 }
@@ -244,7 +286,12 @@ public enum Evaluation {
             hydraClusterRate: ratio(hydraWithCluster, hydraMembers),
             timeToDetectionAttack: timeToDetection(attackDelays),
             timeToDetectionSingleAccount: timeToDetection(singleDelays),
-            unlabeledAccounts: unlabeled)
+            unlabeledAccounts: unlabeled,
+            mistakes: mistakes.sorted {
+                ($0.label == "attack" ? 0 : 1, $0.persona, $0.account) < (
+                    $1.label == "attack" ? 0 : 1, $1.persona, $1.account
+                )
+            })
     }
 
     private static func ratio(_ part: Int, _ whole: Int) -> Double {

@@ -87,6 +87,21 @@ import Testing
             ])
     }
 
+    @Test func mistakesNameTheMissedHarvestersThenTheFlaggedBenignAccounts() {
+        let (labels, outcomes) = example()
+        let report = Evaluation.evaluate(labels: labels, outcomes: outcomes)
+        #expect(
+            report.mistakes == [
+                EvaluationReport.Mistake(
+                    account: "a5", persona: "code_harvester", label: "attack", requests: 0, reasons: []),
+                EvaluationReport.Mistake(
+                    account: "b1", persona: "chat_user", label: "benign", requests: 30, reasons: ["novelty"]),
+            ])
+        let table = report.table()
+        #expect(table.contains("missed harvesters (1):") && table.contains("benign accounts flagged (1):"))
+        #expect(table.contains("b1  30 requests  novelty"))
+    }
+
     @Test func timeToDetectionMedianAndP90() {
         let (labels, outcomes) = example()
         let report = Evaluation.evaluate(labels: labels, outcomes: outcomes)
