@@ -297,6 +297,25 @@ func chatUser(_ id: String, conversations: Int) -> AccountProfile {
         #expect(Clustering().clusters(profiles).isEmpty)
     }
 
+    /// The same harvesting traffic, its `user` field filled two ways: 300 people who come back,
+    /// or an id made up for every request (the cheapest evasion of the end-user credit).
+    func harvesterWithEndUsers(_ id: String, endUser: (Int) -> String) -> AccountProfile {
+        var b = ProfileBuilder(id)
+        for (i, var record) in harvesterRecords(id, requests: 1500).enumerated() {
+            record.endUser = endUser(i)
+            b.add(record)
+        }
+        return b.profile
+    }
+
+    @Test func endUsersMadeUpPerRequestEarnNoCredit() throws {
+        let app = try #require(Scorer().assess([harvesterWithEndUsers("app") { "user-\($0 % 300)" }]).first)
+        let faker = try #require(Scorer().assess([harvesterWithEndUsers("faker") { "user-\($0 * 7919)" }]).first)
+        #expect(app.reasons.contains { $0.code == "many_end_users" })
+        #expect(!faker.reasons.contains { $0.code == "many_end_users" })
+        #expect(faker.level >= .review && faker.score > app.score)
+    }
+
     @Test func anAccountInheritsItsHarvestingEndUser() throws {
         let reseller = harvester("reseller::eu-42", requests: 800)
         var parent = ProfileBuilder("reseller")

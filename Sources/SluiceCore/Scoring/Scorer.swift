@@ -244,7 +244,11 @@ public struct Scorer: Sendable {
         let greedyRun = ramp(m.greedy, 0.5, 0.9) * (1 - roundTheClock)
         // Many relative to what the account's volume allows: a young application whose first
         // hundred requests come from a hundred people is as much one as a grown one with thousands.
-        let application = ramp(m.endUsers, 20, max(40, min(150, m.requests / 2)))
+        // But people come back: end users that almost never send a second request, once there are
+        // enough requests to tell, are ids made up per request — the cheapest way to buy this very
+        // credit — and earn none.
+        let newcomers = ramp(m.requests, 150, 600) * ramp(m.endUsers / max(m.requests, 1), 0.6, 0.95)
+        let application = ramp(m.endUsers, 20, max(40, min(150, m.requests / 2))) * (1 - newcomers)
         reasons.sort { $0.value > $1.value }
         if greedyRun > 0.3 && score > 0.2 {
             reasons.append(
