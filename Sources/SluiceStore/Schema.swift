@@ -127,6 +127,16 @@ enum Schema {
         migrator.registerMigration("v3") { db in
             try db.execute(sql: "CREATE INDEX ingest_batches_at ON ingest_batches(at)")
         }
+        // Counters added since: v1 creates every counter's column, so a database made by an
+        // earlier version lacks the new ones, and one made by this version has them already.
+        migrator.registerMigration("v4 counters") { db in
+            for table in ["accounts", "account_buckets"] {
+                let present = Set(try db.columns(in: table).map(\.name))
+                for counter in Counter.allCases where !present.contains(counter.name) {
+                    try db.execute(sql: "ALTER TABLE \(table) ADD COLUMN \(counter.name) INTEGER NOT NULL DEFAULT 0")
+                }
+            }
+        }
         return migrator
     }
 }

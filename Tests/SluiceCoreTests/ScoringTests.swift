@@ -14,7 +14,7 @@ struct ProfileBuilder {
     mutating func add(_ record: RequestRecord) {
         let features = RequestFeatures(record)
         let observation = sketch.absorb(record, features)
-        totals += Counters.of(record, features, novel: observation.novel, topTemplate: observation.repeatedTemplate)
+        totals += Counters.of(record, features, observation)
     }
 
     var profile: AccountProfile { AccountProfile(id: id, totals: totals, sketch: sketch) }
@@ -314,6 +314,25 @@ func chatUser(_ id: String, conversations: Int) -> AccountProfile {
         #expect(app.reasons.contains { $0.code == "many_end_users" })
         #expect(!faker.reasons.contains { $0.code == "many_end_users" })
         #expect(faker.level >= .review && faker.score > app.score)
+    }
+
+    @Test func aMadeUpConversationInFrontOfEachQuestionIsStillSingleShot() throws {
+        // The harvester's questions, each behind a greeting and a reply it never sent before.
+        var b = ProfileBuilder("harvester")
+        for (i, var record) in harvesterRecords("harvester", requests: 1500).enumerated() {
+            let question = record.messages.removeLast()
+            record.messages += [
+                ChatMessage(role: "user", text: "Hello there, a quick question number \(i * 7919 % 100_003)"),
+                ChatMessage(role: "assistant", text: "Sure, go ahead."), question,
+            ]
+            b.add(record)
+        }
+        let harvester = try #require(Scorer().assess([b.profile]).first)
+        #expect(harvester.level >= .review && harvester.reasons.contains { $0.code == "single_shot" })
+        // People's conversations continue what they sent: still not single-shot.
+        let chat = try #require(Scorer().assess([chatUser("chat", conversations: 100)]).first)
+        #expect(chat.level < .review && !chat.reasons.contains { $0.code == "single_shot" })
+        #expect(chatUser("chat", conversations: 100).totals[.continuedFollowUps] > 0)
     }
 
     @Test func anAccountInheritsItsHarvestingEndUser() throws {

@@ -52,6 +52,29 @@ func item(_ account: String, time: Double, prompt: String, completion: Int = 100
         #expect(detail.requests == 50 && detail.endUsers.count == 2 && detail.features["completion_tokens"] == 5000)
     }
 
+    /// A database written before the follow-up counters existed gains their columns and reads on.
+    @Test func aDatabaseFromBeforeTheFollowUpCountersIsMigrated() async throws {
+        let path = try temporaryDatabase()
+        let t0 = 1_795_630_000.0
+        _ = try await SQLiteStore(path: path).commit(
+            [item("acme", time: t0, prompt: "first")], progress: IngestProgress(source: "s"))
+        // Make it what the previous version left: no new columns, the migration not yet run.
+        let queue = try DatabaseQueue(path: path)
+        try await queue.write { db in
+            for table in ["accounts", "account_buckets"] {
+                try db.execute(sql: "ALTER TABLE \(table) DROP COLUMN sampled_follow_ups")
+                try db.execute(sql: "ALTER TABLE \(table) DROP COLUMN continued_follow_ups")
+            }
+            try db.execute(sql: "DELETE FROM grdb_migrations WHERE identifier = 'v4 counters'")
+        }
+        try queue.close()
+        let store = try SQLiteStore(path: path)
+        _ = try await store.commit(
+            [item("acme", time: t0 + 60, prompt: "second")], progress: IngestProgress(source: "s"))
+        let acme = try #require(try await store.profiles().first { $0.id == "acme" })
+        #expect(acme.totals[.requests] == 2 && acme.totals[.sampledFollowUps] == 0)
+    }
+
     /// A batch starts from the sketches the writer kept from the last one, unless another
     /// connection (another process on the same file) committed since: then from the database.
     @Test func keptSketchesGiveWayToWhatAnotherProcessCommitted() async throws {

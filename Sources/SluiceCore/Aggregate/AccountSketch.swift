@@ -47,6 +47,9 @@ public struct AccountSketch: Sendable, Equatable {
         public var novel: Bool?
         /// Whether the request's template was already among this account's frequent ones.
         public var repeatedTemplate: Bool
+        /// For a follow-up in a conversation: whether the turn before was sent by this account
+        /// before; nil when there is none, or it is outside the novelty sample.
+        public var continued: Bool? = nil
         /// The distinct API keys the account has used, this request's included.
         public var apiKeys: Int
     }
@@ -56,6 +59,10 @@ public struct AccountSketch: Sendable, Equatable {
         if time < firstSeen { firstSeen = time }
         if time > lastSeen { lastSeen = time }
         distinctPrompts.insert(hash: features.promptHash)
+        // Looked up before this prompt is recorded: a turn cannot continue itself.
+        let continued = features.previousPromptHash.flatMap { previous in
+            previous & 3 == 0 ? seenPrompts.contains(UInt32(truncatingIfNeeded: previous >> 32)) : nil
+        }
         var novel: Bool?
         if features.promptHash & 3 == 0 {
             let short = UInt32(truncatingIfNeeded: features.promptHash >> 32)
@@ -98,7 +105,8 @@ public struct AccountSketch: Sendable, Equatable {
             gapLogSquares += gap * gap
         }
         if time > lastArrival { lastArrival = time }
-        return Observation(novel: novel, repeatedTemplate: repeatedTemplate, apiKeys: apiKeys.count)
+        return Observation(
+            novel: novel, repeatedTemplate: repeatedTemplate, continued: continued, apiKeys: apiKeys.count)
     }
 
     /// Adds another sketch's evidence (a cluster's members, summed). Order-dependent parts

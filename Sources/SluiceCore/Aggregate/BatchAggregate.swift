@@ -69,7 +69,7 @@ public struct BatchAggregate: Sendable {
         }
         let index = found!
         let observation = sketches.values[index].absorb(record, features)
-        let delta = Counters.of(record, features, novel: observation.novel, topTemplate: observation.repeatedTemplate)
+        let delta = Counters.of(record, features, observation)
         buckets[BucketKey(entity: entity, hour: hourBucket(record.time)), default: Counters()] += delta
         return observation.apiKeys
     }

@@ -6,6 +6,9 @@ public enum Counter: Int, CaseIterable, Sendable {
     case hitMaxTokens, longOutput, tinyOutput, toolUse, systemPrompt
     case math, code, agentic, judge, chat
     case sampledPrompts, novelPrompts, topTemplateHits
+    /// Follow-ups whose previous turn is in the novelty sample, and those of them whose previous
+    /// turn this account had sent before (a real conversation) rather than made up.
+    case sampledFollowUps, continuedFollowUps
 
     /// The SQL column (and JSON key) of the counter.
     public var name: String {
@@ -36,6 +39,8 @@ public enum Counter: Int, CaseIterable, Sendable {
         case .sampledPrompts: return "sampled_prompts"
         case .novelPrompts: return "novel_prompts"
         case .topTemplateHits: return "top_template_hits"
+        case .sampledFollowUps: return "sampled_follow_ups"
+        case .continuedFollowUps: return "continued_follow_ups"
         }
     }
 }
@@ -69,10 +74,10 @@ public struct Counters: Sendable, Equatable {
 }
 
 extension Counters {
-    /// The counters one request adds. `novelty` is nil when the prompt was not sampled for novelty.
-    public static func of(_ record: RequestRecord, _ features: RequestFeatures, novel: Bool?, topTemplate: Bool)
-        -> Counters
-    {
+    /// The counters one request adds, with what its account's sketch observed of it.
+    public static func of(
+        _ record: RequestRecord, _ features: RequestFeatures, _ observation: AccountSketch.Observation
+    ) -> Counters {
         var c = Counters()
         c[.requests] = 1
         c[.answers] = Int64(record.n)
@@ -101,11 +106,15 @@ extension Counters {
         case .chat: c[.chat] = 1
         case .other: break
         }
-        if let novel {
+        if let novel = observation.novel {
             c[.sampledPrompts] = 1
             if novel { c[.novelPrompts] = 1 }
         }
-        if topTemplate { c[.topTemplateHits] = 1 }
+        if observation.repeatedTemplate { c[.topTemplateHits] = 1 }
+        if let continued = observation.continued {
+            c[.sampledFollowUps] = 1
+            if continued { c[.continuedFollowUps] = 1 }
+        }
         return c
     }
 }

@@ -14,6 +14,9 @@ public struct RequestFeatures: Sendable, Equatable {
     public var systemSimHash: UInt64?
     /// The frame of the last user message (see `TextSketch.templateHash`).
     public var templateHash: UInt64
+    /// `promptHash` of the user message before the last, in a conversation without tools: a
+    /// real conversation's history is what the account sent before; a made-up one never was.
+    public var previousPromptHash: UInt64?
     public var reasoning: Bool
     public var category: Category
     /// User turns in the conversation: 1 is single-shot.
@@ -64,6 +67,7 @@ extension RequestFeatures {
     /// The same, taking the fingerprints of a system prompt from `memo` when it has seen it.
     public init(_ record: RequestRecord, lexicon: Lexicon = .standard, memo: inout SystemPromptMemo) {
         var lastUser: String = ""
+        var previousUser: String?
         var system: String?
         var userTurns = 0
         var toolMessages = 0
@@ -71,6 +75,7 @@ extension RequestFeatures {
             switch message.role {
             case "user":
                 userTurns += 1
+                if userTurns > 1 { previousUser = lastUser }
                 lastUser = message.text
             case "system", "developer":
                 system = system.map { $0 + "\n" + message.text } ?? message.text
@@ -95,6 +100,10 @@ extension RequestFeatures {
         self.reasoning = hits.reasoning > 0
         self.userTurns = max(userTurns, record.messages.isEmpty ? 0 : 1)
         self.usesTools = record.toolCount > 0 || toolMessages > 0
+        if let previousUser, !usesTools {
+            var none = CueHits()
+            previousPromptHash = TextDigest(previousUser, lexicon: nil, hits: &none).wordHash
+        }
         self.hitMaxTokens =
             record.finishReason == "length"
             // `max_tokens` bounds each of the `n` samples; usage counts them all.

@@ -48,7 +48,13 @@ public struct Scorer: Sendable {
             perAnswerCompletion = Double(t[.completionTokens]) / Double(max(t[.answers], 1))
             let promptPerRequest = Double(t[.promptTokens]) / max(requests, 1)
             outputRatio = perAnswerCompletion / max(promptPerRequest, 1)
-            singleShot = t.share(.singleShot)
+            // A follow-up whose history the account never sent is one question with a made-up
+            // conversation in front of it (the cheapest way to stop looking single-shot): once
+            // enough follow-ups are sampled, count the share of those as single-shot too.
+            let followUps = Double(t[.sampledFollowUps])
+            let madeUp = followUps >= 8 ? 1 - Double(t[.continuedFollowUps]) / followUps : 0
+            let conversational = max(0, Double(t[.requests] - t[.singleShot] - t[.toolUse]))
+            singleShot = (Double(t[.singleShot]) + madeUp * conversational) / max(requests, 1)
             longOutput = t.share(.longOutput)
             hitMaxTokens = t.share(.hitMaxTokens)
             let allTime = t[.sampledPrompts] >= 16 ? Double(t[.novelPrompts]) / Double(t[.sampledPrompts]) : nil
