@@ -74,5 +74,10 @@ import Testing
         expectCaught(try evaluate(litellm, format: "litellm"), "held-out 2, seed 7, LiteLLM")
         try python("Tests/heldout2/to_nginx.py", ["--in", litellm.path, "--out", nginx.path])
         expectCaught(try evaluate(nginx, format: "nginx"), "held-out 2, seed 7, nginx")
+        try FileManager.default.removeItem(at: nginx)
+        // An adaptive harvester's cheapest disguise: a made-up conversation in front of every question.
+        let dressed = work.appendingPathComponent("history")
+        try python("Tests/heldout2/evasions.py", ["--in", litellm.path, "--out", dressed.path, "--evasion", "history"])
+        expectCaught(try evaluate(dressed, format: "litellm"), "held-out 2, seed 7, made-up histories")
     }
 }
