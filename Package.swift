@@ -101,7 +101,7 @@ let package = Package(
             dependencies: ["SluiceCore", "SluiceStore", "SluiceIngest", "SluiceTestSupport", .product(name: "Logging", package: "swift-log"), .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .testTarget(name: "SluiceSimulatorTests", dependencies: ["SluiceSimulator", "SluiceTestSupport"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["SluiceCore", "SluiceTestSupport"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["SluiceCore", "SluiceSimulator", "SluiceTestSupport"]),
         .testTarget(name: "SluiceServerTests", dependencies: ["SluiceServer", "SluiceCore", "SluiceStore", "SluiceIngest", "SluiceTestSupport", .product(name: "Hummingbird", package: "hummingbird"), .product(name: "Logging", package: "swift-log"), .product(name: "NIOEmbedded", package: "swift-nio")]),
     ],
     swiftLanguageModes: [.v6]

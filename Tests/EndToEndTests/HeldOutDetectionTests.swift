@@ -1,4 +1,5 @@
 import Foundation
+import SluiceSimulator
 import Testing
 
 /// Detection quality on traffic Sluice was not built on: the two held-out generators in
@@ -6,34 +7,20 @@ import Testing
 /// `shared/data`), replayed by the real `sluice eval`, in each log format. A change that loses
 /// harvesters or flags a legitimate heavy user fails here, not in a review of the README's tables.
 @Suite(.serialized) struct HeldOutDetectionTests {
+    /// `python3` on the PATH, as a user would run the generators.
+    static let python3: String? = (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":")
+        .map { "\($0)/python3" }.first { FileManager.default.isExecutableFile(atPath: $0) }
+
     static let available =
-        Products.built && FileManager.default.fileExists(atPath: Products.sharedData.path)
-        && FileManager.default.isExecutableFile(atPath: "/usr/bin/python3")
-
-    /// The report of `sluice eval --json`.
-    struct Report: Decodable {
-        var recall: Double
-        var falsePositives: Int
-        var benignAccounts: Int
-        var hydraMembers: Int
-        var hydraFlaggedWithCluster: Int
-
-        enum CodingKeys: String, CodingKey {
-            case recall
-            case falsePositives = "false_positives"
-            case benignAccounts = "benign_accounts"
-            case hydraMembers = "hydra_members"
-            case hydraFlaggedWithCluster = "hydra_flagged_with_cluster"
-        }
-    }
+        Products.built && FileManager.default.fileExists(atPath: Products.sharedData.path) && python3 != nil
 
     func python(_ script: String, _ arguments: [String]) throws {
         let path = Products.packageRoot.appendingPathComponent(script).path
-        let result = try run("/usr/bin/python3", [path] + arguments)
+        let result = try run(try #require(Self.python3), [path] + arguments)
         try #require(result.status == 0, "\(script): \(result.stderr)")
     }
 
-    func evaluate(_ folder: URL, format: String) throws -> Report {
+    func evaluate(_ folder: URL, format: String) throws -> EvaluationReport {
         let result = try run(
             Products.sluice,
             [
@@ -41,10 +28,10 @@ import Testing
                 folder.appendingPathComponent("labels.json").path, "--format", format, "--json",
             ])
         try #require(result.status == 0, "\(result.stderr)")
-        return try JSONDecoder().decode(Report.self, from: Data(result.stdout.utf8))
+        return try JSONDecoder().decode(EvaluationReport.self, from: Data(result.stdout.utf8))
     }
 
-    func expectCaught(_ report: Report, _ what: String) {
+    func expectCaught(_ report: EvaluationReport, _ what: String) {
         #expect(report.recall >= 0.95, "\(what): recall \(report.recall)")
         #expect(
             report.falsePositives == 0, "\(what): \(report.falsePositives) of \(report.benignAccounts) benign flagged")

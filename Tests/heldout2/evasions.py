@@ -11,10 +11,11 @@ cheap evasions do not work. Written with the detector in view: a regression chec
 
 The hydra and the reseller are left as they are; labels are copied. Standard library only.
 """
-import argparse
 import json
 import os
 import random
+
+from rewrite import account_of, arguments
 
 HARVESTERS = {"cot_harvester", "evol_instruct", "model_pivot", "rejection_sampler", "slow_low"}
 GREETINGS = ["Hi there, can you help me with something?", "Good morning! I have a question.",
@@ -23,22 +24,14 @@ GREETINGS = ["Hi there, can you help me with something?", "Good morning! I have 
 REPLIES = ["Of course, what would you like to know?", "Sure, go ahead.", "Happy to help. What is it?"]
 
 
-def account_of(record):
-    metadata = record.get("metadata") or {}
-    return metadata.get("user_api_key_team_id") or metadata.get("user_api_key_hash") or record.get("end_user")
-
-
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--in", dest="source", required=True, help="folder with traffic.jsonl and labels.json")
-    parser.add_argument("--out", required=True)
-    parser.add_argument("--evasion", required=True, choices=["end-users", "history"])
-    parser.add_argument("--seed", type=int, default=3)
-    args = parser.parse_args()
+    def options(parser):
+        parser.add_argument("--evasion", required=True, choices=["end-users", "history"])
+        parser.add_argument("--seed", type=int, default=3)
+
+    args, labels = arguments(__doc__, options)
     rng = random.Random(args.seed)
-    labels = json.load(open(os.path.join(args.source, "labels.json")))
     targets = {a for a in labels["attack"] if labels["personas"][a] in HARVESTERS}
-    os.makedirs(args.out, exist_ok=True)
     rewritten = 0
     with open(os.path.join(args.source, "traffic.jsonl"), "rb") as source, \
             open(os.path.join(args.out, "traffic.jsonl"), "wb") as out:

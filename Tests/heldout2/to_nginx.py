@@ -9,32 +9,24 @@ no token counts and no teams: the account is the API key, as Sluice's `nginx` fo
 (`key:` + a keyed hash of the raw key). Each key inherits its LiteLLM account's label. The log
 format is that of shared/data/sample_logs/nginx-1.22.1/nginx.conf. Standard library only.
 """
-import argparse
 import hashlib
 import hmac
 import json
 import os
+
+from rewrite import account_of, arguments
 
 
 def key_id(secret, raw_key):
     return "key:" + hmac.new(secret.encode(), raw_key.encode(), hashlib.sha256).digest()[:16].hex()
 
 
-def account_of(record):
-    metadata = record.get("metadata") or {}
-    return metadata.get("user_api_key_team_id") or metadata.get("user_api_key_hash") or record.get("end_user")
-
-
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--in", dest="source", required=True, help="folder with traffic.jsonl and labels.json")
-    parser.add_argument("--out", required=True)
-    parser.add_argument("--key-secret", default="sluice-default-key-secret", help="Sluice's auth.key_secret (its built-in default unless you set one)")
-    args = parser.parse_args()
-    labels = json.load(open(os.path.join(args.source, "labels.json")))
+    args, labels = arguments(__doc__, lambda parser: parser.add_argument(
+        "--key-secret", default="sluice-default-key-secret",
+        help="Sluice's auth.key_secret (its built-in default unless you set one)"))
     persona = labels["personas"]
     label = {a: "attack" for a in labels["attack"]} | {a: "benign" for a in labels["benign"]}
-    os.makedirs(args.out, exist_ok=True)
     keys = {}
     lines = 0
     with open(os.path.join(args.source, "traffic.jsonl"), "rb") as source, \
