@@ -92,7 +92,11 @@ import Testing
         let time = t0.timeIntervalSince1970
         let items =
             ["h1", "h2", "allowed", "manual", "unblocked"].map { item($0, time: time, prompt: "p") }
-            + [item("reseller", time: time, prompt: "p", endUser: "u1")]
+            // An end user is an entity from its second request.
+            + [
+                item("reseller", time: time, prompt: "p", endUser: "u1"),
+                item("reseller", time: time, prompt: "q", endUser: "u1"),
+            ]
         _ = try await store.commit(items, progress: IngestProgress(source: "s"))
         _ = try await store.decide(.allow, account: "allowed", actor: "ops", reason: "eval", expiresAt: nil, now: t0)
         _ = try await store.decide(.block, account: "manual", actor: "ops", reason: "by hand", expiresAt: nil, now: t0)

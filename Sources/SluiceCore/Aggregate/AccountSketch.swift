@@ -30,6 +30,14 @@ public struct AccountSketch: Sendable, Equatable {
     /// harvester keeps bringing new prompts every day, an eval harness re-sends its set.
     public var recentDays: [DayNovelty] = []
 
+    /// End users seen once, without an entity of their own (16-bit fingerprints, newest
+    /// replacing oldest): one becomes an entity at its second request while it is remembered
+    /// here. People come back; an id made up for each request never does, and never costs a row.
+    public var onceSeenEndUsers: [UInt16] = []
+    public var onceSeenEndUsersNext = 0
+    /// End users of this account that were given an entity of their own, at most `endUserEntityLimit`.
+    public var endUserEntities = 0
+
     public struct DayNovelty: Sendable, Equatable {
         public var day: Int32
         public var sampled: Int32
@@ -38,6 +46,9 @@ public struct AccountSketch: Sendable, Equatable {
 
     public static let seenPromptCapacity = 512
     public static let recentDayCapacity = 8
+    public static let onceSeenEndUserCapacity = 256
+    /// Bounds what one account's end users can store (~1.3 KB each).
+    public static let endUserEntityLimit = 5000
 
     public init() {}
 
@@ -107,6 +118,25 @@ public struct AccountSketch: Sendable, Equatable {
         if time > lastArrival { lastArrival = time }
         return Observation(
             novel: novel, repeatedTemplate: repeatedTemplate, continued: continued, apiKeys: apiKeys.count)
+    }
+
+    /// Whether an end user with no entity of its own should get one now: true when it was seen
+    /// once before, among the last `onceSeenEndUserCapacity` such end users, and the account has
+    /// room for another entity. Otherwise the end user is remembered.
+    public mutating func admitsEndUser(_ hash: UInt64) -> Bool {
+        let fingerprint = UInt16(truncatingIfNeeded: hash >> 48)
+        if onceSeenEndUsers.contains(fingerprint) {
+            guard endUserEntities < Self.endUserEntityLimit else { return false }
+            endUserEntities += 1
+            return true
+        }
+        if onceSeenEndUsers.count < Self.onceSeenEndUserCapacity {
+            onceSeenEndUsers.append(fingerprint)
+        } else {
+            onceSeenEndUsers[onceSeenEndUsersNext] = fingerprint
+            onceSeenEndUsersNext = (onceSeenEndUsersNext + 1) % Self.onceSeenEndUserCapacity
+        }
+        return false
     }
 
     /// Adds another sketch's evidence (a cluster's members, summed). Order-dependent parts
@@ -179,7 +209,8 @@ public struct AccountSketch: Sendable, Equatable {
 // MARK: - Binary encoding
 
 extension AccountSketch {
-    static let formatVersion: UInt8 = 2
+    /// 3 added the end users seen once; a version 2 sketch (stored before) decodes with none.
+    static let formatVersion: UInt8 = 3
 
     public func encoded() -> [UInt8] {
         var w = ByteWriter()
@@ -215,6 +246,10 @@ extension AccountSketch {
             w.u32(UInt32(bitPattern: d.sampled))
             w.u32(UInt32(bitPattern: d.novel))
         }
+        w.u32(UInt32(onceSeenEndUsers.count))
+        for f in onceSeenEndUsers { w.u16(f) }
+        w.u32(UInt32(onceSeenEndUsersNext))
+        w.u32(UInt32(endUserEntities))
         return w.buffer
     }
 
@@ -233,7 +268,8 @@ extension AccountSketch {
         throws(SketchDecodingError)
     {
         var r = ByteReader(bytes)
-        guard try r.u8() == Self.formatVersion else { throw SketchDecodingError() }
+        let version = try r.u8()
+        guard version == 2 || version == Self.formatVersion else { throw SketchDecodingError() }
         self.init()
         firstSeen = try r.f64()
         lastSeen = try r.f64()
@@ -269,6 +305,14 @@ extension AccountSketch {
                     day: Int32(bitPattern: try r.u32()), sampled: Int32(bitPattern: try r.u32()),
                     novel: Int32(bitPattern: try r.u32())))
         }
+        guard version >= 3 else { return }
+        let onceSeen = Int(try r.u32())
+        guard onceSeen <= Self.onceSeenEndUserCapacity else { throw SketchDecodingError() }
+        onceSeenEndUsers.reserveCapacity(onceSeen)
+        for _ in 0..<onceSeen { onceSeenEndUsers.append(try r.u16()) }
+        onceSeenEndUsersNext = Int(try r.u32())
+        guard onceSeenEndUsersNext < Self.onceSeenEndUserCapacity else { throw SketchDecodingError() }
+        endUserEntities = Int(try r.u32())
     }
 }
 
@@ -277,6 +321,7 @@ public struct SketchDecodingError: Error, Sendable {}
 struct ByteWriter {
     var buffer: [UInt8] = []
     mutating func u8(_ v: UInt8) { buffer.append(v) }
+    mutating func u16(_ v: UInt16) { withUnsafeBytes(of: v.littleEndian) { buffer.append(contentsOf: $0) } }
     mutating func u32(_ v: UInt32) { withUnsafeBytes(of: v.littleEndian) { buffer.append(contentsOf: $0) } }
     mutating func u64(_ v: UInt64) { withUnsafeBytes(of: v.littleEndian) { buffer.append(contentsOf: $0) } }
     mutating func i64(_ v: Int64) { u64(UInt64(bitPattern: v)) }
@@ -305,6 +350,7 @@ struct ByteReader {
         return T(littleEndian: data.loadUnaligned(fromByteOffset: start, as: T.self))
     }
     mutating func u8() throws(SketchDecodingError) -> UInt8 { try integer(UInt8.self) }
+    mutating func u16() throws(SketchDecodingError) -> UInt16 { try integer(UInt16.self) }
     mutating func u32() throws(SketchDecodingError) -> UInt32 { try integer(UInt32.self) }
     mutating func u64() throws(SketchDecodingError) -> UInt64 { try integer(UInt64.self) }
     mutating func i64() throws(SketchDecodingError) -> Int64 { Int64(bitPattern: try u64()) }

@@ -49,9 +49,31 @@ public struct BatchAggregate: Sendable {
         }
         if let endUser = record.endUser, endUser != record.account {
             let entity = Self.endUserEntity(account: record.account, endUser: endUser)
-            parents[entity] = record.account
-            absorb(record, features, entity: entity, loadSketch: loadSketch)
+            let hash = features.identity.endUser ?? TextSketch.hash(endUser)
+            if admitsEndUser(entity, hash: hash, of: record.account, loadSketch: loadSketch) {
+                parents[entity] = record.account
+                absorb(record, features, entity: entity, loadSketch: loadSketch)
+            }
         }
+    }
+
+    /// Whether an end user's request also goes to an entity of its own: one it has, or one made
+    /// now, at its second request, if its account remembers the first (`AccountSketch.admitsEndUser`).
+    /// An end user's first request is its account's only.
+    mutating func admitsEndUser(
+        _ entity: String, hash: UInt64, of account: String, loadSketch: (String) -> AccountSketch?
+    ) -> Bool {
+        if sketches.index(forKey: entity) != nil { return true }
+        if let stored = loadSketch(entity) {
+            sketches[entity] = stored
+            return true
+        }
+        // The account's sketch is in the batch: its record was absorbed first.
+        guard let index = sketches.index(forKey: account), sketches.values[index].admitsEndUser(hash) else {
+            return false
+        }
+        sketches[entity] = AccountSketch()
+        return true
     }
 
     /// Adds the record to `entity`'s sketch and counters; returns how many API keys the entity
