@@ -66,5 +66,10 @@ import Testing
         let dressed = work.appendingPathComponent("history")
         try python("Tests/heldout2/evasions.py", ["--in", litellm.path, "--out", dressed.path, "--evasion", "history"])
         expectCaught(try evaluate(dressed, format: "litellm"), "held-out 2, seed 7, made-up histories")
+        try FileManager.default.removeItem(at: dressed)
+        // And the cheapest way to buy the end-user credit: a made-up `user` with every request.
+        let crowd = work.appendingPathComponent("end-users")
+        try python("Tests/heldout2/evasions.py", ["--in", litellm.path, "--out", crowd.path, "--evasion", "end-users"])
+        expectCaught(try evaluate(crowd, format: "litellm"), "held-out 2, seed 7, made-up end users")
     }
 }

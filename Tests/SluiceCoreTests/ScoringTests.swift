@@ -7,6 +7,8 @@ import Testing
 struct ProfileBuilder {
     var totals = Counters()
     var sketch = AccountSketch()
+    /// End users given an entity, as `BatchAggregate` does: their later requests do not ask again.
+    var endUserEntities: Set<UInt64> = []
     let id: String
 
     init(_ id: String) { self.id = id }
@@ -15,6 +17,9 @@ struct ProfileBuilder {
         let features = RequestFeatures(record)
         let observation = sketch.absorb(record, features)
         totals += Counters.of(record, features, observation)
+        if let endUser = features.identity.endUser, !endUserEntities.contains(endUser), sketch.admitsEndUser(endUser) {
+            endUserEntities.insert(endUser)
+        }
     }
 
     var profile: AccountProfile { AccountProfile(id: id, totals: totals, sketch: sketch) }
@@ -299,9 +304,9 @@ func chatUser(_ id: String, conversations: Int) -> AccountProfile {
 
     /// The same harvesting traffic, its `user` field filled two ways: 300 people who come back,
     /// or an id made up for every request (the cheapest evasion of the end-user credit).
-    func harvesterWithEndUsers(_ id: String, endUser: (Int) -> String) -> AccountProfile {
+    func harvesterWithEndUsers(_ id: String, requests: Int = 1500, endUser: (Int) -> String) -> AccountProfile {
         var b = ProfileBuilder(id)
-        for (i, var record) in harvesterRecords(id, requests: 1500).enumerated() {
+        for (i, var record) in harvesterRecords(id, requests: requests).enumerated() {
             record.endUser = endUser(i)
             b.add(record)
         }
@@ -314,6 +319,39 @@ func chatUser(_ id: String, conversations: Int) -> AccountProfile {
         #expect(app.reasons.contains { $0.code == "many_end_users" })
         #expect(!faker.reasons.contains { $0.code == "many_end_users" })
         #expect(faker.level >= .review && faker.score > app.score)
+    }
+
+    @Test func aSlowHarvesterWithMadeUpEndUsersEarnsNoCreditWhereAYoungAppKeepsIt() throws {
+        // 300 requests: nearly one end user per request either way, but the app's visitors come
+        // back (the last 60 requests are returns of its first 60 people), the faker's ids never do.
+        let app = try #require(
+            Scorer().assess([
+                harvesterWithEndUsers("app", requests: 300) { $0 < 240 ? "user-\($0)" : "user-\($0 - 240)" }
+            ])
+            .first)
+        let faker = try #require(
+            Scorer().assess([harvesterWithEndUsers("faker", requests: 300) { "user-\($0 * 7919)" }]).first)
+        #expect(app.reasons.contains { $0.code == "many_end_users" })
+        #expect(!faker.reasons.contains { $0.code == "many_end_users" })
+        #expect(faker.level >= .review && faker.score > app.score)
+    }
+
+    @Test func endUsersThatCameBackBeforeTheSketchCountedThemStillCount() {
+        // A database from before the sketch counted returning end users: its entities with two
+        // requests or more are the ones that came back.
+        var parent = AccountSketch()
+        parent.endUserEntities = 3
+        let profiles =
+            [AccountProfile(id: "app", totals: Counters(), sketch: parent)]
+            + (0..<5).map { i in
+                var totals = Counters()
+                totals[.requests] = i < 4 ? 2 : 1
+                return AccountProfile(id: "app::u\(i)", parent: "app", totals: totals, sketch: AccountSketch())
+            }
+            + [AccountProfile(id: "app::key:k1", parent: "app", totals: Counters(), sketch: AccountSketch())]
+        #expect(Scorer.returningEndUsers(profiles) == ["app": 4])
+        #expect(Scorer.Measures(profiles[0], returningEndUsers: 4).returningEndUsers == 4)
+        #expect(Scorer.Measures(profiles[0], returningEndUsers: 1).returningEndUsers == 3)
     }
 
     @Test func aMadeUpConversationInFrontOfEachQuestionIsStillSingleShot() throws {

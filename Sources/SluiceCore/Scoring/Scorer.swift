@@ -35,10 +35,12 @@ public struct Scorer: Sendable {
         var greedy: Double
         var judge: Double
         var endUsers: Double
+        /// End users seen to come back (a lower bound: see `Scorer.returningEndUsers`).
+        var returningEndUsers: Double
         var activeHours: Int
         var gapSpread: Double?
 
-        init(_ p: AccountProfile) {
+        init(_ p: AccountProfile, returningEndUsers returning: Int = 0) {
             let t = p.totals
             requests = Double(t[.requests])
             // Rates over at least six hours, so a first burst is not extrapolated to a whole day.
@@ -73,6 +75,7 @@ public struct Scorer: Sendable {
             greedy = t.share(.greedy)
             judge = t.share(.judge)
             endUsers = p.sketch.endUsers.estimate
+            returningEndUsers = Double(max(p.sketch.endUserEntities, returning))
             activeHours = p.sketch.activeHourCount
             gapSpread = p.sketch.gapSpread
         }
@@ -115,7 +118,10 @@ public struct Scorer: Sendable {
     /// Scores every profile, accounts and end users alike, then clusters and end users raise their accounts.
     public func assess(_ profiles: [AccountProfile]) -> [Assessment] {
         // Each account's measures and verdict are its own: computed on every core.
-        let measures = concurrentMap(profiles.count) { Measures(profiles[$0]) }
+        let returning = Self.returningEndUsers(profiles)
+        let measures = concurrentMap(profiles.count) {
+            Measures(profiles[$0], returningEndUsers: returning[profiles[$0].id] ?? 0)
+        }
         let population = Population(
             profiles.indices.filter { profiles[$0].parent == nil && measures[$0].requests >= 20 }.map { measures[$0] })
         var results = concurrentMap(profiles.count) { assess(profiles[$0], measures[$0], population: population) }
@@ -127,6 +133,15 @@ public struct Scorer: Sendable {
         applyClusters(&results, profiles: profiles, suspects: suspects, population: population)
         rollUpChildren(&results, profiles: profiles)
         return results
+    }
+
+    /// Per account, its end-user entities with two requests or more: end users that came back even
+    /// where the account's sketch does not say so (a database from before it counted them, when
+    /// every end user was an entity from its first request).
+    static func returningEndUsers(_ profiles: [AccountProfile]) -> [String: Int] {
+        var counts: [String: Int] = [:]
+        for p in profiles where p.totals[.requests] >= 2 && p.kind == .endUser { counts[p.parent!, default: 0] += 1 }
+        return counts
     }
 
     func assess(_ profile: AccountProfile, _ m: Measures, population: Population) -> Assessment {
@@ -252,8 +267,12 @@ public struct Scorer: Sendable {
         // hundred requests come from a hundred people is as much one as a grown one with thousands.
         // But people come back: end users that almost never send a second request, once there are
         // enough requests to tell, are ids made up per request — the cheapest way to buy this very
-        // credit — and earn none.
-        let newcomers = ramp(m.requests, 150, 600) * ramp(m.endUsers / max(m.requests, 1), 0.6, 0.95)
+        // credit — and earn none. Nearly one end user per request says so from 600 requests on; from
+        // 200, when almost none of those end users was ever seen again (the sketch remembers the
+        // last 256 seen once, so a young application's returning visitors are counted).
+        let perRequest = ramp(m.endUsers / max(m.requests, 1), 0.6, 0.95)
+        let neverBack = 1 - ramp(m.returningEndUsers / max(m.endUsers, 1), 0.03, 0.15)
+        let newcomers = perRequest * max(ramp(m.requests, 150, 600), ramp(m.requests, 60, 200) * neverBack)
         let application = ramp(m.endUsers, 20, max(40, min(150, m.requests / 2))) * (1 - newcomers)
         reasons.sort { $0.value > $1.value }
         if greedyRun > 0.3 && score > 0.2 {
