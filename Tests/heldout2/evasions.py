@@ -2,10 +2,13 @@
 """Rewrites held-out LiteLLM traffic as an adaptive harvester would dress it, to check that
 cheap evasions do not work. Written with the detector in view: a regression check, not held-out.
 
-    python3 Tests/heldout2/evasions.py --in DIR --out DIR2 --evasion end-users|history [--seed 3]
+    python3 Tests/heldout2/evasions.py --in DIR --out DIR2 --evasion end-users|returning-end-users|history [--seed 3]
 
 - `end-users`: every request of the single-account harvesters carries a made-up `end_user`, as if
   the account were an application serving a crowd (an application's end users earn it credit).
+- `returning-end-users`: the same, but made up so that they come back, as people do: each request
+  reuses one of the last 50 ids two times in three, else makes up a new one (about three requests an
+  id, the busiest with a dozen or more).
 - `history`: every request of those harvesters puts a made-up greeting and reply in front of its
   question, so that no request looks single-shot.
 
@@ -26,13 +29,14 @@ REPLIES = ["Of course, what would you like to know?", "Sure, go ahead.", "Happy 
 
 def main():
     def options(parser):
-        parser.add_argument("--evasion", required=True, choices=["end-users", "history"])
+        parser.add_argument("--evasion", required=True, choices=["end-users", "returning-end-users", "history"])
         parser.add_argument("--seed", type=int, default=3)
 
     args, labels = arguments(__doc__, options)
     rng = random.Random(args.seed)
     targets = {a for a in labels["attack"] if labels["personas"][a] in HARVESTERS}
     rewritten = 0
+    recent = []  # returning-end-users: the ids that may come back
     with open(os.path.join(args.source, "traffic.jsonl"), "rb") as source, \
             open(os.path.join(args.out, "traffic.jsonl"), "wb") as out:
         for raw in source:
@@ -47,6 +51,12 @@ def main():
                 continue
             if args.evasion == "end-users":
                 record["end_user"] = "u%08x" % rng.getrandbits(32)
+            elif args.evasion == "returning-end-users":
+                if recent and rng.random() < 2 / 3:
+                    record["end_user"] = rng.choice(recent)
+                else:
+                    recent = (recent + ["u%08x" % rng.getrandbits(32)])[-50:]
+                    record["end_user"] = recent[-1]
             else:
                 messages = record.get("messages")
                 if not isinstance(messages, list) or not messages:
