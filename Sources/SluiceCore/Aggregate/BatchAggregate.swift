@@ -47,9 +47,9 @@ public struct BatchAggregate: Sendable {
             parents[entity] = record.account
             absorb(record, features, entity: entity, loadSketch: loadSketch)
         }
-        if let endUser = record.endUser, endUser != record.account {
+        // `identity.endUser` is the end user's hash, computed with the record's features.
+        if let endUser = record.endUser, endUser != record.account, let hash = features.identity.endUser {
             let entity = Self.endUserEntity(account: record.account, endUser: endUser)
-            let hash = features.identity.endUser ?? TextSketch.hash(endUser)
             if admitsEndUser(entity, hash: hash, of: record.account, loadSketch: loadSketch) {
                 parents[entity] = record.account
                 absorb(record, features, entity: entity, loadSketch: loadSketch)
