@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 import SluiceCore
 
@@ -135,6 +136,29 @@ enum Schema {
                 for counter in Counter.allCases where !present.contains(counter.name) {
                     try db.execute(sql: "ALTER TABLE \(table) ADD COLUMN \(counter.name) INTEGER NOT NULL DEFAULT 0")
                 }
+            }
+        }
+        // Sketches from before format 3 do not count the end users that came back. Until then
+        // every end user was an entity from its first request, so those with two requests or
+        // more are the ones that did: each account's sketch starts counting from them.
+        migrator.registerMigration("v5 returning end users") { db in
+            var returning: [String: Int] = [:]
+            let children = try Row.fetchCursor(
+                db, sql: "SELECT id, parent FROM accounts WHERE parent IS NOT NULL AND requests >= 2")
+            while let row = try children.next() {
+                let (id, parent): (String, String) = (row[0], row[1])
+                if !BatchAggregate.isKeyEntity(id, of: parent) { returning[parent, default: 0] += 1 }
+            }
+            for (account, count) in returning {
+                // A sketch that does not decode is left as it is: the next batch starts it anew.
+                guard
+                    let data = try Data.fetchOne(
+                        db, sql: "SELECT sketch FROM accounts WHERE id = ?", arguments: [account]),
+                    var sketch = try? AccountSketch(encoded: [UInt8](data))
+                else { continue }
+                sketch.endUserEntities = max(sketch.endUserEntities, count)
+                try db.execute(
+                    sql: "UPDATE accounts SET sketch = ? WHERE id = ?", arguments: [Data(sketch.encoded()), account])
             }
         }
         return migrator

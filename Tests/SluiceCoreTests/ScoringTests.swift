@@ -336,24 +336,6 @@ func chatUser(_ id: String, conversations: Int) -> AccountProfile {
         #expect(faker.level >= .review && faker.score > app.score)
     }
 
-    @Test func endUsersThatCameBackBeforeTheSketchCountedThemStillCount() {
-        // A database from before the sketch counted returning end users: its entities with two
-        // requests or more are the ones that came back.
-        var parent = AccountSketch()
-        parent.endUserEntities = 3
-        let profiles =
-            [AccountProfile(id: "app", totals: Counters(), sketch: parent)]
-            + (0..<5).map { i in
-                var totals = Counters()
-                totals[.requests] = i < 4 ? 2 : 1
-                return AccountProfile(id: "app::u\(i)", parent: "app", totals: totals, sketch: AccountSketch())
-            }
-            + [AccountProfile(id: "app::key:k1", parent: "app", totals: Counters(), sketch: AccountSketch())]
-        #expect(Scorer.returningEndUsers(profiles) == ["app": 4])
-        #expect(Scorer.Measures(profiles[0], returningEndUsers: 4).returningEndUsers == 4)
-        #expect(Scorer.Measures(profiles[0], returningEndUsers: 1).returningEndUsers == 3)
-    }
-
     @Test func aMadeUpConversationInFrontOfEachQuestionIsStillSingleShot() throws {
         // The harvester's questions, each behind a greeting and a reply it never sent before.
         var b = ProfileBuilder("harvester")

@@ -76,6 +76,38 @@ func item(_ account: String, time: Double, prompt: String, completion: Int = 100
         #expect(acme.totals[.requests] == 2 && acme.totals[.sampledFollowUps] == 0)
     }
 
+    /// A database from before sketches counted the end users that came back: its end-user
+    /// entities with two requests or more (every end user was an entity then) are what it counts from.
+    @Test func aDatabaseFromBeforeReturningEndUsersWereCountedIsMigrated() async throws {
+        let path = try temporaryDatabase()
+        let t0 = 1_795_630_000.0
+        // Four end users with three requests (entities of two), one with two (an entity of one),
+        // and a second key, whose entity is no end user.
+        var items = (0..<4).flatMap { u in
+            (0..<3).map { item("app", time: t0 + Double(u * 10 + $0), prompt: "q\(u) \($0)", endUser: "u\(u)") }
+        }
+        items += (0..<2).map { item("app", time: t0 + 100 + Double($0), prompt: "r\($0)", endUser: "u4") }
+        var keyed = item("app", time: t0 + 200, prompt: "k").0
+        keyed.apiKeyID = "key:other"
+        items += Array(repeating: (keyed, RequestFeatures(keyed)), count: 3)
+        _ = try await SQLiteStore(path: path).commit(items, progress: IngestProgress(source: "s"))
+        // Make it what the previous version left: the count not kept, the migration not yet run.
+        let queue = try DatabaseQueue(path: path)
+        try await queue.write { db in
+            let data = try #require(try Data.fetchOne(db, sql: "SELECT sketch FROM accounts WHERE id = 'app'"))
+            var sketch = try AccountSketch(encoded: [UInt8](data))
+            #expect(sketch.endUserEntities == 5)
+            sketch.endUserEntities = 0
+            try db.execute(sql: "UPDATE accounts SET sketch = ? WHERE id = 'app'", arguments: [Data(sketch.encoded())])
+            try db.execute(sql: "DELETE FROM grdb_migrations WHERE identifier = 'v5 returning end users'")
+        }
+        try queue.close()
+        let profiles = try await SQLiteStore(path: path).profiles()
+        #expect(profiles.contains { $0.id == "app::key:key:other" && $0.parent == "app" })
+        let app = try #require(profiles.first { $0.id == "app" })
+        #expect(app.sketch.endUserEntities == 4)
+    }
+
     /// A batch starts from the sketches the writer kept from the last one, unless another
     /// connection (another process on the same file) committed since: then from the database.
     @Test func keptSketchesGiveWayToWhatAnotherProcessCommitted() async throws {

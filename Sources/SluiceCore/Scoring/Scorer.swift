@@ -35,12 +35,12 @@ public struct Scorer: Sendable {
         var greedy: Double
         var judge: Double
         var endUsers: Double
-        /// End users seen to come back (a lower bound: see `Scorer.returningEndUsers`).
+        /// End users seen to come back (`AccountSketch.endUserEntities`).
         var returningEndUsers: Double
         var activeHours: Int
         var gapSpread: Double?
 
-        init(_ p: AccountProfile, returningEndUsers returning: Int = 0) {
+        init(_ p: AccountProfile) {
             let t = p.totals
             requests = Double(t[.requests])
             // Rates over at least six hours, so a first burst is not extrapolated to a whole day.
@@ -75,7 +75,7 @@ public struct Scorer: Sendable {
             greedy = t.share(.greedy)
             judge = t.share(.judge)
             endUsers = p.sketch.endUsers.estimate
-            returningEndUsers = Double(max(p.sketch.endUserEntities, returning))
+            returningEndUsers = Double(p.sketch.endUserEntities)
             activeHours = p.sketch.activeHourCount
             gapSpread = p.sketch.gapSpread
         }
@@ -118,10 +118,7 @@ public struct Scorer: Sendable {
     /// Scores every profile, accounts and end users alike, then clusters and end users raise their accounts.
     public func assess(_ profiles: [AccountProfile]) -> [Assessment] {
         // Each account's measures and verdict are its own: computed on every core.
-        let returning = Self.returningEndUsers(profiles)
-        let measures = concurrentMap(profiles.count) {
-            Measures(profiles[$0], returningEndUsers: returning[profiles[$0].id] ?? 0)
-        }
+        let measures = concurrentMap(profiles.count) { Measures(profiles[$0]) }
         let population = Population(
             profiles.indices.filter { profiles[$0].parent == nil && measures[$0].requests >= 20 }.map { measures[$0] })
         var results = concurrentMap(profiles.count) { assess(profiles[$0], measures[$0], population: population) }
@@ -133,15 +130,6 @@ public struct Scorer: Sendable {
         applyClusters(&results, profiles: profiles, suspects: suspects, population: population)
         rollUpChildren(&results, profiles: profiles)
         return results
-    }
-
-    /// Per account, its end-user entities with two requests or more: end users that came back even
-    /// where the account's sketch does not say so (a database from before it counted them, when
-    /// every end user was an entity from its first request).
-    static func returningEndUsers(_ profiles: [AccountProfile]) -> [String: Int] {
-        var counts: [String: Int] = [:]
-        for p in profiles where p.totals[.requests] >= 2 && p.kind == .endUser { counts[p.parent!, default: 0] += 1 }
-        return counts
     }
 
     func assess(_ profile: AccountProfile, _ m: Measures, population: Population) -> Assessment {
