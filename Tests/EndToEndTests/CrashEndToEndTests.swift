@@ -1,4 +1,5 @@
 import Foundation
+import SluiceTestSupport
 import Synchronization
 import Testing
 
@@ -203,7 +204,7 @@ struct CrashEndToEndTests {
         var server = try RunningServer(config: config, directory: directory)
         let before = try await statusLines(server).lines
         var atSignal = before
-        let moving = try await server.eventually(20) {
+        let moving = try await eventually {
             atSignal = try await statusLines(server).lines
             return atSignal > before
         }
@@ -214,7 +215,7 @@ struct CrashEndToEndTests {
 
         // Restart and read to the end.
         server = try RunningServer(config: config, directory: directory)
-        let caughtUp = try await server.eventually(60) {
+        let caughtUp = try await eventually {
             let (lines, lag) = try await statusLines(server)
             return lines >= total && lag == 0
         }
@@ -280,7 +281,7 @@ struct TwoProcessesEndToEndTests {
         replay.waitUntilExit()
         #expect(replay.terminationStatus == 0, "\(stderr)")
         var status: [String: Any] = [:]
-        let caughtUp = try await server.eventually(120) {
+        let caughtUp = try await eventually {
             status = try await server.json("/v1/status")
             let lag = (status["sources"] as? [[String: Any]])?.compactMap { $0["lag_bytes"] as? Int }.reduce(0, +)
             return status["lines"] as? Int ?? 0 >= total && lag == 0

@@ -1,5 +1,6 @@
 import Foundation
 import SluiceCore
+import SluiceTestSupport
 import Testing
 
 let nginxPath = "/usr/sbin/nginx"
@@ -126,7 +127,7 @@ struct GatewayEndToEndTests {
         var lastAnswer = "no answer yet"
         var up = false
         for attempt in 1...3 {
-            up = try await eventually(15) {
+            up = try await eventually(within: 30) {
                 do {
                     let answer = try await through(customerKey)
                     lastAnswer = "status \(answer.status): \(answer.text.prefix(200))"

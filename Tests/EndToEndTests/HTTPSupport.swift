@@ -1,5 +1,6 @@
 import Foundation
 import SluiceCore
+import SluiceTestSupport
 
 #if canImport(FoundationNetworking)
     import FoundationNetworking
@@ -25,7 +26,7 @@ func http(_ method: String, _ url: String, headers: [String: String] = [:], body
 {
     var request = URLRequest(url: URL(string: url)!)
     request.httpMethod = method
-    request.timeoutInterval = 10
+    request.timeoutInterval = patience
     for (k, v) in headers { request.setValue(v, forHTTPHeaderField: k) }
     request.httpBody = body
     let (data, response) = try await URLSession.shared.data(for: request)
@@ -75,14 +76,4 @@ enum TestTokens {
             - { name: lite, role: ingest,  sha256: "\(Digest.sha256Hex(ingest))" }
         """
     }
-}
-
-/// Polls `condition` until it holds or `seconds` pass.
-func eventually(_ seconds: Double = 15, _ condition: () async throws -> Bool) async throws -> Bool {
-    let deadline = Date().addingTimeInterval(seconds)
-    while Date() < deadline {
-        if try await condition() { return true }
-        try await Task.sleep(for: .milliseconds(100))
-    }
-    return false
 }

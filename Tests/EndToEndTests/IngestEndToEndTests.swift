@@ -1,5 +1,6 @@
 import Foundation
 import SluiceCore
+import SluiceTestSupport
 import Testing
 
 #if canImport(FoundationNetworking)
@@ -176,7 +177,7 @@ struct IngestEndToEndTests {
         ingest: { poll_interval: 100ms }
         """.write(to: config, atomically: true, encoding: .utf8)
         let server = try RunningServer(config: config, directory: directory)
-        let done = try await server.eventually(20) { try await source(server, "app")["lines"] as? Int == 3 }
+        let done = try await eventually { try await source(server, "app")["lines"] as? Int == 3 }
         #expect(done)
         let app = try await source(server, "app")
         #expect(
@@ -243,7 +244,7 @@ struct IngestEndToEndTests {
         try String(repeating: line + "\n", count: 50).write(
             to: logs.appendingPathComponent("app.jsonl"), atomically: false, encoding: .utf8)
         var slowest = 0.0
-        let reported = try await server.eventually(30) {
+        let reported = try await eventually {
             let start = Date()
             let status = try await server.json("/v1/status")
             _ = try await server.get("/healthz")
@@ -251,11 +252,11 @@ struct IngestEndToEndTests {
             return (status["last_error"] as? String)?.contains("locked by another process") == true
         }
         #expect(reported)
-        #expect(slowest < 2, "the HTTP server waited on the locked store")
+        #expect(slowest < 10, "the HTTP server waited on the locked store (held until the test lets go)")
         #expect(try await server.json("/v1/status")["lines"] as? Int == 0)
         try stdin.fileHandleForWriting.close()
         locker.waitUntilExit()
-        let recovered = try await server.eventually(40) {
+        let recovered = try await eventually {
             let status = try await server.json("/v1/status")
             return status["lines"] as? Int == 50 && status["last_error"] == nil
         }

@@ -1,4 +1,5 @@
 import Foundation
+import SluiceTestSupport
 import Testing
 
 @Suite(.serialized, .enabled(if: Products.built, "build the products first: swift build"))
@@ -28,7 +29,7 @@ struct ServeEndToEndTests {
         let log = directory.appendingPathComponent("logs/app.jsonl")
         try (try sampleLines() + "this is not json\n").write(to: log, atomically: false, encoding: .utf8)
 
-        let ingested = try await server.eventually {
+        let ingested = try await eventually {
             (try await server.json("/v1/status")["lines"] as? Int) == 18
         }
         #expect(ingested)
@@ -41,7 +42,7 @@ struct ServeEndToEndTests {
         #expect(source["offset"] as? Int == size)
         #expect(source["lag_bytes"] as? Int == 0)
 
-        let scored = try await server.eventually {
+        let scored = try await eventually {
             (try await server.json("/v1/status")["last_scoring"] as? String) != nil
         }
         #expect(scored)

@@ -87,7 +87,8 @@ final class RunningServer {
         process.standardError = handle
         try process.run()
         var found: Int?
-        for _ in 0..<200 {
+        let deadline = Date().addingTimeInterval(patience)
+        while Date() < deadline {
             let text = (try? String(contentsOf: output, encoding: .utf8)) ?? ""
             if let range = text.range(of: "listening on http://127.0.0.1:") {
                 found = Int(text[range.upperBound...].prefix { $0.isNumber })
@@ -127,16 +128,6 @@ final class RunningServer {
     func json(_ path: String) async throws -> [String: Any] {
         let (_, body) = try await get(path)
         return try JSONSerialization.jsonObject(with: body) as? [String: Any] ?? [:]
-    }
-
-    /// Polls `condition` until it holds or `seconds` pass.
-    func eventually(_ seconds: Double = 10, _ condition: () async throws -> Bool) async throws -> Bool {
-        let deadline = Date().addingTimeInterval(seconds)
-        while Date() < deadline {
-            if try await condition() { return true }
-            try await Task.sleep(for: .milliseconds(100))
-        }
-        return false
     }
 }
 

@@ -95,14 +95,14 @@ final class WriteLock: @unchecked Sendable {
         let service = TailService(tailers: [tailer], scoring: scoring, pollInterval: 0.05, logger: Logger(label: "t"))
         let task = Task { try await service.run() }
         defer { task.cancel() }
-        var deadline = Date().addingTimeInterval(5)
+        var deadline = Date().addingTimeInterval(patience)
         while tailer.lastError == nil && Date() < deadline { try await Task.sleep(for: .milliseconds(20)) }
         let error = try #require(tailer.lastError)
         #expect(error.contains("ingest from test failed, retrying in"))
         #expect(error.contains("locked by another process"))
         #expect(try await f.requests("a") == 0)
         blocker.unlock()
-        deadline = Date().addingTimeInterval(10)
+        deadline = Date().addingTimeInterval(patience)
         while try await f.requests("a") < 20 && Date() < deadline { try await Task.sleep(for: .milliseconds(20)) }
         #expect(try await f.requests("a") == 20)
         while tailer.lastError != nil && Date() < deadline { try await Task.sleep(for: .milliseconds(20)) }

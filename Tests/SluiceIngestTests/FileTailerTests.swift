@@ -513,7 +513,7 @@ final class TestClock: Sendable {
 
     @Test func fileEventsWakeThePollLoop() async throws {
         // Well under the 30 s poll, with room for a fully loaded machine.
-        #expect(try await linesArrive(fileEvents: true, within: 10))
+        #expect(try await linesArrive(fileEvents: true, within: 20))
     }
 
     @Test func withoutFileEventsTheLoopWaitsForThePoll() async throws {

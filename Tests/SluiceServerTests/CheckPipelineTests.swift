@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import Logging
 import SluiceCore
+import SluiceTestSupport
 import Testing
 
 @testable import SluiceServer
@@ -80,7 +81,7 @@ import Testing
     static func blockingExchange(_ port: Int, _ pieces: [String], pause: UInt32, halfClose: Bool) throws -> String {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         defer { close(fd) }
-        var timeout = timeval(tv_sec: 10, tv_usec: 0)
+        var timeout = timeval(tv_sec: Int(patience), tv_usec: 0)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
         // Small writes leave at once, each in a segment of its own.
         var noDelay: Int32 = 1
