@@ -81,10 +81,12 @@ public actor ScoringRunner {
         let started = Date()
         defer { snapshotTaken() }
         do {
-            // Below every evidence floor an entity can be neither flagged, clustered nor compared.
+            // Below every evidence floor an entity can be neither flagged, clustered nor compared;
+            // accounts (never end users) join clusters from a lower floor.
             let floor = min(
                 Int(scorer.clustering.minimumRequests), scorer.policy.minimumRequests,
                 scorer.policy.minimumEndUserRequests)
+            let accountFloor = min(floor, Int(scorer.clustering.minimumJoinerRequests))
             let clock = ContinuousClock()
             var timings = PassTimings()
             var step = clock.now
@@ -93,7 +95,8 @@ public actor ScoringRunner {
                 defer { step = now }
                 return (now - step).seconds
             }
-            let profiles = try await store.profiles(minimumRequests: floor, snapshotTaken: snapshotTaken)
+            let profiles = try await store.profiles(
+                minimumRequests: floor, minimumAccountRequests: accountFloor, snapshotTaken: snapshotTaken)
             timings.load = lap()
             var assessments = scorer.assess(profiles)
             timings.assess = lap()

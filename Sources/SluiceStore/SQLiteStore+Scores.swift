@@ -4,17 +4,23 @@ import GRDBSQLite
 import SluiceCore
 
 extension SQLiteStore {
-    /// Every account and end user with at least `minimumRequests` requests, with its totals and
+    /// Every account and end user with at least `minimumRequests` requests, and every top-level
+    /// account with at least `minimumAccountRequests` (default: the same), with its totals and
     /// sketch, for a scoring pass. Entities below every evidence floor need not be decoded.
     /// `snapshotTaken` is called once the read sees all it will see: later commits are not in it.
-    public func profiles(minimumRequests: Int = 0, snapshotTaken: (@Sendable () -> Void)? = nil) async throws
-        -> [AccountProfile]
-    {
+    public func profiles(
+        minimumRequests: Int = 0, minimumAccountRequests: Int? = nil,
+        snapshotTaken: (@Sendable () -> Void)? = nil
+    ) async throws -> [AccountProfile] {
         try await pool.read { db in
             let columns = Self.bucketColumns.joined(separator: ", ")
             let statement = try db.makeStatement(
-                sql: "SELECT id, parent, sketch, \(columns) FROM accounts WHERE requests >= ?")
-            let rows = try Row.fetchCursor(statement, arguments: [minimumRequests])
+                sql: """
+                    SELECT id, parent, sketch, \(columns) FROM accounts
+                    WHERE requests >= ? OR (parent IS NULL AND requests >= ?)
+                    """)
+            let rows = try Row.fetchCursor(
+                statement, arguments: [minimumRequests, minimumAccountRequests ?? minimumRequests])
             // Two cores: this thread steps SQLite and copies each row's bytes into a chunk, the
             // decoder builds the profiles of the chunk before. Columns are read straight from
             // SQLite: through `Row`, each of 100k rows' 30 values was a generic conversion.

@@ -214,6 +214,22 @@ func chatUser(_ id: String, conversations: Int) -> AccountProfile {
         #expect(results.filter { $0.account.hasPrefix("chat") }.allSatisfy { $0.level < .review })
     }
 
+    @Test func aHydrasNewestAccountsJoinItsClusterButNeverFormOne() throws {
+        // Twelve members of 60 requests and eight replacements that have sent 12 each so far:
+        // the same network, client and schedule, the same extraction pattern.
+        let members = hydraSharingOnlyInfrastructure(members: 12)
+        let newest = hydraSharingOnlyInfrastructure(members: 20, requests: 12).suffix(8)
+        let chat = (0..<6).map { chatUser("chat\($0)", conversations: 20) }
+        let results = Scorer().assess(members + newest + chat)
+        for id in newest.map(\.id) {
+            let young = try #require(results.first { $0.account == id })
+            #expect(young.level >= .review && young.reasons.first?.code == "cluster", "\(id): \(young.score)")
+        }
+        // Young accounts alone, however alike, are no cluster: each has too little to be judged by.
+        let youngOnly = hydraSharingOnlyInfrastructure(members: 20, requests: 12)
+        #expect(Scorer().assess(youngOnly + chat).allSatisfy { $0.cluster == nil && $0.level < .review })
+    }
+
     @Test func aHarvesterDoesNotPullItsNeighboursBehindANATIntoItsCluster() throws {
         // Office chat users on the hydra's network and client, at the same hours: they share its
         // infrastructure, but do not look like harvesting, so weak evidence does not link them.

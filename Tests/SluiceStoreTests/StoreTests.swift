@@ -180,6 +180,10 @@ func item(_ account: String, time: Double, prompt: String, completion: Int = 100
         #expect(chunked.map { $0.sketch.encoded() } == plain.map { $0.sketch.encoded() })
         #expect(
             chunked.contains { $0.id == "acct7::u7" && $0.parent == "acct7" && $0.totals[.completionTokens] == 4 * 7 })
+        // Accounts (which may join a cluster young) from a lower floor than end users.
+        let split = try await store.profiles(minimumRequests: 4, minimumAccountRequests: 3)
+        #expect(split.filter { $0.parent == nil }.count == 1950 && split.filter { $0.parent != nil }.count == 650)
+        #expect(split.allSatisfy { $0.totals[.requests] >= ($0.parent == nil ? 3 : 4) })
     }
 
     /// An account's detail carries its last week of traffic by hour, from the hourly counters.

@@ -8,6 +8,11 @@ import Foundation
 /// evidence adds up over at least two kinds. Union–find turns links into clusters.
 public struct Clustering: Sendable {
     public var minimumRequests: Int64 = 20
+    /// Accounts with fewer requests than `minimumRequests`, but at least this many, join the
+    /// clusters that accounts of `minimumRequests` form and never form one themselves: a hydra's
+    /// newest accounts are seen with it, and a few small accounts behind one address are no cluster.
+    public var minimumJoinerRequests: Int64 = 5
+    /// Accounts of `minimumRequests` a cluster needs.
     public var minimumMembers = 3
     /// A value shared by more accounts than this is too common to be evidence.
     public var maximumSharing = 400
@@ -46,10 +51,11 @@ public struct Clustering: Sendable {
     ///   - suspects: per profile, whether it looks like harvesting on its own (empty: none does).
     public func clusters(_ profiles: [AccountProfile], suspects: [Bool] = []) -> [String: String] {
         @Sendable func isMember(_ profile: AccountProfile) -> Bool {
-            profile.parent == nil && profile.totals[.requests] >= minimumRequests
+            profile.parent == nil && profile.totals[.requests] >= minimumJoinerRequests
         }
+        func isFull(_ i: Int) -> Bool { profiles[i].totals[.requests] >= minimumRequests }
         let members = profiles.indices.filter { isMember(profiles[$0]) }
-        guard members.count >= minimumMembers else { return [:] }
+        guard members.lazy.filter(isFull).count >= minimumMembers else { return [:] }
 
         // Each account's evidence: a few values of each kind. Arrays in profile order, never a
         // dictionary's: the same profiles must give the same clusters in every process.
@@ -116,7 +122,7 @@ public struct Clustering: Sendable {
         var groups: [Int: [Int]] = [:]
         for i in members { groups[find(i), default: []].append(i) }
         var result: [String: String] = [:]
-        for (_, group) in groups where group.count >= minimumMembers {
+        for (_, group) in groups where group.lazy.filter(isFull).count >= minimumMembers {
             let ids = group.map { profiles[$0].id }
             let name = "c-" + String(TextSketch.hash(ids.min()!) >> 40, radix: 16)
             for id in ids { result[id] = name }

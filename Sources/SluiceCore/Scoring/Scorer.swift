@@ -63,8 +63,9 @@ public struct Scorer: Sendable {
             distinctPrompts = p.sketch.distinctPrompts.estimate
             // Until the sampled prompts are enough to tell (a hundred requests or so), the share of
             // distinct prompts says how new they keep being: a young account that never repeats
-            // itself is as novel as it will be. The evidence floor still caps what it can reach alone.
-            let young = requests >= 20 ? min(1, distinctPrompts / requests) : nil
+            // itself is as novel as it will be. The evidence floor still caps what it can reach alone;
+            // from ten requests it tells whether a hydra's newest accounts look like the rest.
+            let young = requests >= 10 ? min(1, distinctPrompts / requests) : nil
             novelty = p.sketch.recentNovelty() ?? allTime ?? young
             reasoning = t.share(.reasoning)
             hotMultiSample = t.share(.hotMultiSample)
