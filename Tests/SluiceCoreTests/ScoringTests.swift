@@ -371,6 +371,41 @@ func chatUser(_ id: String, conversations: Int) -> AccountProfile {
         #expect(chatUser("chat", conversations: 100).totals[.continuedFollowUps] > 0)
     }
 
+    @Test func aMadeUpAgentTrajectoryInFrontOfEachQuestionIsStillSingleShot() throws {
+        // The harvester's questions, each as a task with a tool round it never ran.
+        var b = ProfileBuilder("harvester")
+        for var record in harvesterRecords("harvester", requests: 1500) {
+            record.toolCount = 2
+            record.messages += [
+                ChatMessage(role: "assistant", text: "", hasToolCalls: true),
+                ChatMessage(role: "tool", text: "search results"),
+            ]
+            b.add(record)
+        }
+        let harvester = try #require(Scorer().assess([b.profile]).first)
+        #expect(harvester.level >= .review && harvester.reasons.contains { $0.code == "single_shot" })
+        // A real agent's tool rounds continue the task it sent on its own first: not single-shot.
+        var agent = ProfileBuilder("agent")
+        for task in 0..<150 {
+            var messages = [
+                ChatMessage(role: "user", text: "task \(task): make the failing test in module \(task % 7) pass")
+            ]
+            for round in 0..<8 {
+                agent.add(
+                    RequestRecord(
+                        time: day0 + Double(task) * 1200 + Double(round) * 90, account: "agent",
+                        promptTokens: 3000 + 1500 * round, completionTokens: 900, toolCount: 6, messages: messages))
+                messages += [
+                    ChatMessage(role: "assistant", text: "", hasToolCalls: true),
+                    ChatMessage(role: "tool", text: "output of round \(round)"),
+                ]
+            }
+        }
+        #expect(agent.profile.totals[.continuedFollowUps] > 0)
+        let real = try #require(Scorer().assess([agent.profile]).first)
+        #expect(real.level < .review && !real.reasons.contains { $0.code == "single_shot" }, "\(real.reasons)")
+    }
+
     @Test func anAccountInheritsItsHarvestingEndUser() throws {
         let reseller = harvester("reseller::eu-42", requests: 800)
         var parent = ProfileBuilder("reseller")

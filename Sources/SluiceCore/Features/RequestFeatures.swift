@@ -14,8 +14,9 @@ public struct RequestFeatures: Sendable, Equatable {
     public var systemSimHash: UInt64?
     /// The frame of the last user message (see `TextSketch.templateHash`).
     public var templateHash: UInt64
-    /// `promptHash` of the user message before the last, in a conversation without tools: a
-    /// real conversation's history is what the account sent before; a made-up one never was.
+    /// For a follow-up, `promptHash` of what it continues: in a conversation, the user message
+    /// before the last; in an agent's tool round, the task (the first user message), which a real
+    /// agent sent on its own first. A real history is what the account sent before; a made-up one never was.
     public var previousPromptHash: UInt64?
     public var reasoning: Bool
     public var category: Category
@@ -67,6 +68,7 @@ extension RequestFeatures {
     /// The same, taking the fingerprints of a system prompt from `memo` when it has seen it.
     public init(_ record: RequestRecord, lexicon: Lexicon = .standard, memo: inout SystemPromptMemo) {
         var lastUser: String = ""
+        var firstUser: String?
         var previousUser: String?
         var system: String?
         var userTurns = 0
@@ -75,7 +77,7 @@ extension RequestFeatures {
             switch message.role {
             case "user":
                 userTurns += 1
-                if userTurns > 1 { previousUser = lastUser }
+                if userTurns > 1 { previousUser = lastUser } else { firstUser = message.text }
                 lastUser = message.text
             case "system", "developer":
                 system = system.map { $0 + "\n" + message.text } ?? message.text
@@ -100,9 +102,11 @@ extension RequestFeatures {
         self.reasoning = hits.reasoning > 0
         self.userTurns = max(userTurns, record.messages.isEmpty ? 0 : 1)
         self.usesTools = record.toolCount > 0 || toolMessages > 0
-        if let previousUser, !usesTools {
+        let continues = toolMessages > 0 ? firstUser : usesTools ? nil : previousUser
+        if let continues {
             var none = CueHits()
-            previousPromptHash = TextDigest(previousUser, lexicon: nil, hits: &none).wordHash
+            previousPromptHash =
+                userTurns == 1 ? prompt.wordHash : TextDigest(continues, lexicon: nil, hits: &none).wordHash
         }
         self.hitMaxTokens =
             record.finishReason == "length"

@@ -51,11 +51,11 @@ public struct Scorer: Sendable {
             let promptPerRequest = Double(t[.promptTokens]) / max(requests, 1)
             outputRatio = perAnswerCompletion / max(promptPerRequest, 1)
             // A follow-up whose history the account never sent is one question with a made-up
-            // conversation in front of it (the cheapest way to stop looking single-shot): once
-            // enough follow-ups are sampled, count the share of those as single-shot too.
+            // conversation or agent trajectory in front of it (the cheapest way to stop looking
+            // single-shot): once enough follow-ups are sampled, count the share of those as single-shot too.
             let followUps = Double(t[.sampledFollowUps])
             let madeUp = followUps >= 8 ? 1 - Double(t[.continuedFollowUps]) / followUps : 0
-            let conversational = max(0, Double(t[.requests] - t[.singleShot] - t[.toolUse]))
+            let conversational = max(0, Double(t[.requests] - t[.singleShot]))
             singleShot = (Double(t[.singleShot]) + madeUp * conversational) / max(requests, 1)
             longOutput = t.share(.longOutput)
             hitMaxTokens = t.share(.hitMaxTokens)
