@@ -2,7 +2,7 @@ import Foundation
 import SluiceSimulator
 import Testing
 
-/// Detection quality on traffic Sluice was not built on: the two held-out generators in
+/// Detection quality on traffic Sluice was not built on: the three held-out generators in
 /// `Tests/heldout*` (written without sight of the detector, from the real corpora in
 /// `shared/data`), replayed by the real `sluice eval`, in each log format. A change that loses
 /// harvesters or flags a legitimate heavy user fails here, not in a review of the README's tables.
@@ -71,5 +71,24 @@ import Testing
         let crowd = work.appendingPathComponent("end-users")
         try python("Tests/heldout2/evasions.py", ["--in", litellm.path, "--out", crowd.path, "--evasion", "end-users"])
         expectCaught(try evaluate(crowd, format: "litellm"), "held-out 2, seed 7, made-up end users")
+    }
+
+    /// The third set is held to what it gives now (see the README's Evaluation: a repeated-prompt
+    /// sampler and a fake chat app are still missed, a one-off eval-set build is flagged), and its
+    /// agentic harvesters, whose made-up tool rounds once hid them entirely, must stay caught.
+    @Test(.enabled(if: available)) func theThirdHeldOutSetInTheOpenAIFormat() throws {
+        let work = try temporaryDirectory("sluice-heldout3")
+        defer { try? FileManager.default.removeItem(at: work) }
+        try python(
+            "Tests/heldout3/heldout_openai.py",
+            ["--out", work.path, "--seed", "32", "--data", Products.sharedData.path])
+        let report = try evaluate(work, format: "openai")
+        #expect(report.recall >= 0.9, "held-out 3: recall \(report.recall)")
+        #expect(
+            report.falsePositives <= 1,
+            "held-out 3: \(report.falsePositives) of \(report.benignAccounts) benign flagged")
+        #expect(report.hydraFlaggedWithCluster * 10 >= report.hydraMembers * 85 / 10, "held-out 3: hydra")
+        let agentic = report.personas.filter { $0.label == "attack" && $0.persona.hasPrefix("agentic") }
+        #expect(agentic.count == 2 && agentic.allSatisfy { $0.flagged == $0.total }, "\(agentic)")
     }
 }
