@@ -88,7 +88,11 @@ import Testing
             report.falsePositives <= 1,
             "held-out 3: \(report.falsePositives) of \(report.benignAccounts) benign flagged")
         #expect(report.hydraFlaggedWithCluster * 10 >= report.hydraMembers * 85 / 10, "held-out 3: hydra")
-        let agentic = report.personas.filter { $0.label == "attack" && $0.persona.hasPrefix("agentic") }
-        #expect(agentic.count == 2 && agentic.allSatisfy { $0.flagged == $0.total }, "\(agentic)")
+        // The harvesters each fix caught: a made-up agent trajectory in front of every question, and
+        // rejection sampling by separate requests (each prompt re-sent the same day at temperature ≥ 0.7).
+        let fixed = report.personas.filter {
+            $0.label == "attack" && ($0.persona.hasPrefix("agentic") || $0.persona.hasPrefix("repeat_sample"))
+        }
+        #expect(fixed.count == 3 && fixed.allSatisfy { $0.flagged == $0.total }, "\(fixed)")
     }
 }

@@ -94,23 +94,34 @@ import Testing
         #expect(light.seenPrompts.isEmpty && light.distinctPrompts == sketch.distinctPrompts)
     }
 
-    @Test func noveltyFallsWhenPromptsRepeat() {
+    /// An eval's rerun repeats its set: on another day, or at temperature 0. The same prompt sent
+    /// again the same day at a sampling temperature is another sample of a question already
+    /// counted (rejection sampling by separate requests), neither new nor a repeat.
+    @Test func noveltyFallsWhenPromptsAreRerunNotWhenResampled() {
         var sketch = AccountSketch()
-        var sampled = 0
-        var novel = 0
-        for round in 0..<3 {
+        let start = 1_795_651_200.0  // a midnight (UTC)
+        func send(round: Int, day: Int, temperature: Double) -> (sampled: Int, novel: Int) {
+            var counts = (sampled: 0, novel: 0)
             for i in 0..<200 {
                 let record = RequestRecord(
-                    time: Double(1_795_630_636 + round * 1000 + i), account: "a",
+                    time: start + Double(day * 86400 + round * 1000 + i), account: "a", temperature: temperature,
                     messages: [ChatMessage(role: "user", text: "problem number \(i) of the benchmark")])
-                let o = sketch.absorb(record, RequestFeatures(record))
-                if round == 2, let isNovel = o.novel {
-                    sampled += 1
-                    if isNovel { novel += 1 }
+                if let isNovel = sketch.absorb(record, RequestFeatures(record)).novel {
+                    counts.sampled += 1
+                    if isNovel { counts.novel += 1 }
                 }
             }
+            return counts
         }
-        #expect(sampled > 20)
-        #expect(novel == 0)
+        let first = send(round: 0, day: 0, temperature: 1)
+        #expect(first.sampled > 20 && first.novel == first.sampled)
+        #expect(send(round: 1, day: 0, temperature: 1) == (0, 0))
+        #expect(send(round: 2, day: 0, temperature: 0) == (first.sampled, 0))
+        #expect(send(round: 0, day: 1, temperature: 0.8) == (first.sampled, 0))
+        #expect(send(round: 1, day: 1, temperature: 0.8) == (0, 0))
+        #expect(sketch.recentNovelty() == 0)
+        // What was sent today survives encoding: a batch committed mid-day goes on where it stopped.
+        sketch = try! AccountSketch(encoded: sketch.encoded())
+        #expect(send(round: 2, day: 1, temperature: 1) == (0, 0))
     }
 }

@@ -10,6 +10,12 @@ public struct AccountSketch: Sendable, Equatable {
     /// oldest replaced first: novelty is measured on it.
     public var seenPrompts: [UInt32] = []
     public var seenPromptsNext = 0
+    /// Which slots of `seenPrompts` were sent on `sentDay` (one bit a slot): a prompt sent again
+    /// the same day at a sampling temperature is another sample of a question already counted,
+    /// not a repeat (rejection sampling by separate requests); sent again another day, or greedily,
+    /// it is a repeat (an eval's rerun).
+    public var sentToday = [UInt64](repeating: 0, count: seenPromptCapacity / 64)
+    public var sentDay = Int32.min
     public var templates = TopCounts(capacity: 16)
     public var systemPrompts = TopCounts(capacity: 4)
     public var networks = BoundedSet(capacity: 32)
@@ -26,7 +32,8 @@ public struct AccountSketch: Sendable, Equatable {
     public var gapCount: Int64 = 0
     public var gapLogSum: Double = 0
     public var gapLogSquares: Double = 0
-    /// Novelty per day for the last days seen (day number, sampled prompts, new ones): a
+    /// Novelty per day for the last days seen (day number, distinct sampled prompts sent that day,
+    /// new ones): a
     /// harvester keeps bringing new prompts every day, an eval harness re-sends its set.
     public var recentDays: [DayNovelty] = []
 
@@ -54,7 +61,8 @@ public struct AccountSketch: Sendable, Equatable {
 
     /// What absorbing one request learned beyond the counters.
     public struct Observation: Sendable {
-        /// Whether the prompt was new to this account; nil when it is outside the novelty sample.
+        /// Whether the prompt was new to this account; nil when it is outside the novelty sample
+        /// or is another sample, at temperature ≥ 0.7, of a prompt already sent today.
         public var novel: Bool?
         /// Whether the request's template was already among this account's frequent ones.
         public var repeatedTemplate: Bool
@@ -77,23 +85,38 @@ public struct AccountSketch: Sendable, Equatable {
         var novel: Bool?
         if features.promptHash & 3 == 0 {
             let short = UInt32(truncatingIfNeeded: features.promptHash >> 32)
-            let seen = seenPrompts.contains(short)
-            novel = !seen
-            if !seen {
+            let today = Int32((time / 86400).rounded(.down))
+            if today > sentDay {
+                for i in sentToday.indices { sentToday[i] = 0 }
+                sentDay = today
+            }
+            let slot: Int
+            if let seen = seenPrompts.firstIndex(of: short) {
+                slot = seen
+                // A question sampled again: counted once a day, the first time saying whether it was
+                // new. Re-sent at temperature 0 (or unknown), it is a rerun that counts every time.
+                let resampled = wasSentToday(slot) && (record.temperature ?? 0) >= 0.7
+                if !resampled { novel = false }
+            } else {
+                novel = true
                 if seenPrompts.count < Self.seenPromptCapacity {
+                    slot = seenPrompts.count
                     seenPrompts.append(short)
                 } else {
-                    seenPrompts[seenPromptsNext] = short
+                    slot = seenPromptsNext
+                    seenPrompts[slot] = short
                     seenPromptsNext = (seenPromptsNext + 1) % Self.seenPromptCapacity
                 }
             }
-            let today = Int32((time / 86400).rounded(.down))
-            if let last = recentDays.indices.last, recentDays[last].day == today {
-                recentDays[last].sampled += 1
-                if !seen { recentDays[last].novel += 1 }
-            } else if recentDays.last.map({ today > $0.day }) ?? true {
-                recentDays.append(DayNovelty(day: today, sampled: 1, novel: seen ? 0 : 1))
-                if recentDays.count > Self.recentDayCapacity { recentDays.removeFirst() }
+            sentToday[slot / 64] |= 1 << UInt64(slot % 64)
+            if let novel {
+                if let last = recentDays.indices.last, recentDays[last].day == today {
+                    recentDays[last].sampled += 1
+                    if novel { recentDays[last].novel += 1 }
+                } else if recentDays.last.map({ today > $0.day }) ?? true {
+                    recentDays.append(DayNovelty(day: today, sampled: 1, novel: novel ? 1 : 0))
+                    if recentDays.count > Self.recentDayCapacity { recentDays.removeFirst() }
+                }
             }
         }
         let repeatedTemplate = templates.contains(features.templateHash)
@@ -119,6 +142,8 @@ public struct AccountSketch: Sendable, Equatable {
         return Observation(
             novel: novel, repeatedTemplate: repeatedTemplate, continued: continued, apiKeys: apiKeys.count)
     }
+
+    private func wasSentToday(_ slot: Int) -> Bool { sentToday[slot / 64] & (1 << UInt64(slot % 64)) != 0 }
 
     /// Whether an end user with no entity of its own should get one now: true when it was seen
     /// once before, among the last `onceSeenEndUserCapacity` such end users, and the account has
@@ -210,7 +235,8 @@ public struct AccountSketch: Sendable, Equatable {
 
 extension AccountSketch {
     /// 3 added the end users seen once; a version 2 sketch (stored before) decodes with none.
-    static let formatVersion: UInt8 = 3
+    /// 4 added the prompts sent today; an older sketch decodes as if none were.
+    static let formatVersion: UInt8 = 4
 
     public func encoded() -> [UInt8] {
         var w = ByteWriter()
@@ -250,6 +276,8 @@ extension AccountSketch {
         for f in onceSeenEndUsers { w.u16(f) }
         w.u32(UInt32(onceSeenEndUsersNext))
         w.u32(UInt32(endUserEntities))
+        w.u32(UInt32(bitPattern: sentDay))
+        for bits in sentToday { w.u64(bits) }
         return w.buffer
     }
 
@@ -269,7 +297,7 @@ extension AccountSketch {
     {
         var r = ByteReader(bytes)
         let version = try r.u8()
-        guard version == 2 || version == Self.formatVersion else { throw SketchDecodingError() }
+        guard (2...Self.formatVersion).contains(version) else { throw SketchDecodingError() }
         self.init()
         firstSeen = try r.f64()
         lastSeen = try r.f64()
@@ -313,6 +341,9 @@ extension AccountSketch {
         onceSeenEndUsersNext = Int(try r.u32())
         guard onceSeenEndUsersNext < Self.onceSeenEndUserCapacity else { throw SketchDecodingError() }
         endUserEntities = Int(try r.u32())
+        guard version >= 4 else { return }
+        sentDay = Int32(bitPattern: try r.u32())
+        for i in sentToday.indices { sentToday[i] = try r.u64() }
     }
 }
 
