@@ -130,14 +130,7 @@ enum Schema {
         }
         // Counters added since: v1 creates every counter's column, so a database made by an
         // earlier version lacks the new ones, and one made by this version has them already.
-        migrator.registerMigration("v4 counters") { db in
-            for table in ["accounts", "account_buckets"] {
-                let present = Set(try db.columns(in: table).map(\.name))
-                for counter in Counter.allCases where !present.contains(counter.name) {
-                    try db.execute(sql: "ALTER TABLE \(table) ADD COLUMN \(counter.name) INTEGER NOT NULL DEFAULT 0")
-                }
-            }
-        }
+        migrator.registerMigration("v4 counters", migrate: addMissingCounters)
         // Sketches from before format 3 do not count the end users that came back. Until then
         // every end user was an entity from its first request, so those with two requests or
         // more are the ones that did: each account's sketch starts counting from them.
@@ -161,6 +154,17 @@ enum Schema {
                     sql: "UPDATE accounts SET sketch = ? WHERE id = ?", arguments: [Data(sketch.encoded()), account])
             }
         }
+        migrator.registerMigration("v6 counters", migrate: addMissingCounters)  // resampled
         return migrator
+    }
+
+    /// Adds the column of every counter a database lacks.
+    static func addMissingCounters(_ db: Database) throws {
+        for table in ["accounts", "account_buckets"] {
+            let present = Set(try db.columns(in: table).map(\.name))
+            for counter in Counter.allCases where !present.contains(counter.name) {
+                try db.execute(sql: "ALTER TABLE \(table) ADD COLUMN \(counter.name) INTEGER NOT NULL DEFAULT 0")
+            }
+        }
     }
 }

@@ -100,28 +100,31 @@ import Testing
     @Test func noveltyFallsWhenPromptsAreRerunNotWhenResampled() {
         var sketch = AccountSketch()
         let start = 1_795_651_200.0  // a midnight (UTC)
-        func send(round: Int, day: Int, temperature: Double) -> (sampled: Int, novel: Int) {
-            var counts = (sampled: 0, novel: 0)
+        func send(round: Int, day: Int, temperature: Double) -> (sampled: Int, novel: Int, resampled: Int) {
+            var counts = (sampled: 0, novel: 0, resampled: 0)
             for i in 0..<200 {
                 let record = RequestRecord(
                     time: start + Double(day * 86400 + round * 1000 + i), account: "a", temperature: temperature,
                     messages: [ChatMessage(role: "user", text: "problem number \(i) of the benchmark")])
-                if let isNovel = sketch.absorb(record, RequestFeatures(record)).novel {
+                let observation = sketch.absorb(record, RequestFeatures(record))
+                if let isNovel = observation.novel {
                     counts.sampled += 1
                     if isNovel { counts.novel += 1 }
                 }
+                if observation.resampled { counts.resampled += 1 }
             }
             return counts
         }
         let first = send(round: 0, day: 0, temperature: 1)
-        #expect(first.sampled > 20 && first.novel == first.sampled)
-        #expect(send(round: 1, day: 0, temperature: 1) == (0, 0))
-        #expect(send(round: 2, day: 0, temperature: 0) == (first.sampled, 0))
-        #expect(send(round: 0, day: 1, temperature: 0.8) == (first.sampled, 0))
-        #expect(send(round: 1, day: 1, temperature: 0.8) == (0, 0))
+        let n = first.sampled
+        #expect(n > 20 && first.novel == n && first.resampled == 0)
+        #expect(send(round: 1, day: 0, temperature: 1) == (0, 0, n))
+        #expect(send(round: 2, day: 0, temperature: 0) == (n, 0, 0))
+        #expect(send(round: 0, day: 1, temperature: 0.8) == (n, 0, 0))
+        #expect(send(round: 1, day: 1, temperature: 0.8) == (0, 0, n))
         #expect(sketch.recentNovelty() == 0)
         // What was sent today survives encoding: a batch committed mid-day goes on where it stopped.
         sketch = try! AccountSketch(encoded: sketch.encoded())
-        #expect(send(round: 2, day: 1, temperature: 1) == (0, 0))
+        #expect(send(round: 2, day: 1, temperature: 1) == (0, 0, n))
     }
 }

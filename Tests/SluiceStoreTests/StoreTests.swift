@@ -53,8 +53,9 @@ func item(_ account: String, time: Double, prompt: String, completion: Int = 100
         #expect(detail.requests == 50 && detail.endUsers.count == 2 && detail.features["completion_tokens"] == 5000)
     }
 
-    /// A database written before the follow-up counters existed gains their columns and reads on.
-    @Test func aDatabaseFromBeforeTheFollowUpCountersIsMigrated() async throws {
+    /// A database written before the follow-up and resampling counters existed gains their
+    /// columns and reads on.
+    @Test func aDatabaseFromBeforeTheNewerCountersIsMigrated() async throws {
         let path = try temporaryDatabase()
         let t0 = 1_795_630_000.0
         _ = try await SQLiteStore(path: path).commit(
@@ -65,15 +66,16 @@ func item(_ account: String, time: Double, prompt: String, completion: Int = 100
             for table in ["accounts", "account_buckets"] {
                 try db.execute(sql: "ALTER TABLE \(table) DROP COLUMN sampled_follow_ups")
                 try db.execute(sql: "ALTER TABLE \(table) DROP COLUMN continued_follow_ups")
+                try db.execute(sql: "ALTER TABLE \(table) DROP COLUMN resampled")
             }
-            try db.execute(sql: "DELETE FROM grdb_migrations WHERE identifier = 'v4 counters'")
+            try db.execute(sql: "DELETE FROM grdb_migrations WHERE identifier IN ('v4 counters', 'v6 counters')")
         }
         try queue.close()
         let store = try SQLiteStore(path: path)
         _ = try await store.commit(
             [item("acme", time: t0 + 60, prompt: "second")], progress: IngestProgress(source: "s"))
         let acme = try #require(try await store.profiles().first { $0.id == "acme" })
-        #expect(acme.totals[.requests] == 2 && acme.totals[.sampledFollowUps] == 0)
+        #expect(acme.totals[.requests] == 2 && acme.totals[.sampledFollowUps] == 0 && acme.totals[.resampled] == 0)
     }
 
     /// A database from before sketches counted the end users that came back: its end-user

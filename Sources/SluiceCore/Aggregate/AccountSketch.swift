@@ -64,6 +64,9 @@ public struct AccountSketch: Sendable, Equatable {
         /// Whether the prompt was new to this account; nil when it is outside the novelty sample
         /// or is another sample, at temperature ≥ 0.7, of a prompt already sent today.
         public var novel: Bool?
+        /// Whether the prompt, in the novelty sample, was sent before today and is sampled again
+        /// at temperature ≥ 0.7.
+        public var resampled = false
         /// Whether the request's template was already among this account's frequent ones.
         public var repeatedTemplate: Bool
         /// For a follow-up in a conversation: whether the turn before was sent by this account
@@ -83,6 +86,7 @@ public struct AccountSketch: Sendable, Equatable {
             previous & 3 == 0 ? seenPrompts.contains(UInt32(truncatingIfNeeded: previous >> 32)) : nil
         }
         var novel: Bool?
+        var resampled = false
         if features.promptHash & 3 == 0 {
             let short = UInt32(truncatingIfNeeded: features.promptHash >> 32)
             let today = Int32((time / 86400).rounded(.down))
@@ -95,7 +99,7 @@ public struct AccountSketch: Sendable, Equatable {
                 slot = seen
                 // A question sampled again: counted once a day, the first time saying whether it was
                 // new. Re-sent at temperature 0 (or unknown), it is a rerun that counts every time.
-                let resampled = wasSentToday(slot) && (record.temperature ?? 0) >= 0.7
+                resampled = wasSentToday(slot) && (record.temperature ?? 0) >= 0.7
                 if !resampled { novel = false }
             } else {
                 novel = true
@@ -140,7 +144,8 @@ public struct AccountSketch: Sendable, Equatable {
         }
         if time > lastArrival { lastArrival = time }
         return Observation(
-            novel: novel, repeatedTemplate: repeatedTemplate, continued: continued, apiKeys: apiKeys.count)
+            novel: novel, resampled: resampled, repeatedTemplate: repeatedTemplate, continued: continued,
+            apiKeys: apiKeys.count)
     }
 
     private func wasSentToday(_ slot: Int) -> Bool { sentToday[slot / 64] & (1 << UInt64(slot % 64)) != 0 }

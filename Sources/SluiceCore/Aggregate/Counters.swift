@@ -9,6 +9,10 @@ public enum Counter: Int, CaseIterable, Sendable {
     /// Follow-ups whose previous turn is in the novelty sample, and those of them whose previous
     /// turn this account had sent before (a real conversation) rather than made up.
     case sampledFollowUps, continuedFollowUps
+    /// Requests that sample again, at temperature ≥ 0.7, a prompt the account sent the same day
+    /// (rejection sampling by separate requests), estimated from the novelty sample: each of
+    /// those counts four, as the sample holds one prompt in four.
+    case resampled
 
     /// The SQL column (and JSON key) of the counter.
     public var name: String {
@@ -41,6 +45,7 @@ public enum Counter: Int, CaseIterable, Sendable {
         case .topTemplateHits: return "top_template_hits"
         case .sampledFollowUps: return "sampled_follow_ups"
         case .continuedFollowUps: return "continued_follow_ups"
+        case .resampled: return "resampled"
         }
     }
 }
@@ -110,6 +115,7 @@ extension Counters {
             c[.sampledPrompts] = 1
             if novel { c[.novelPrompts] = 1 }
         }
+        if observation.resampled { c[.resampled] = 4 }
         if observation.repeatedTemplate { c[.topTemplateHits] = 1 }
         if let continued = observation.continued {
             c[.sampledFollowUps] = 1

@@ -28,6 +28,7 @@ public struct Scorer: Sendable {
         var distinctPrompts: Double
         var reasoning: Double
         var hotMultiSample: Double
+        var resampled: Double
         var highTopLogprobs: Double
         var tinyOutput: Double
         var capability: Double
@@ -69,6 +70,7 @@ public struct Scorer: Sendable {
             novelty = p.sketch.recentNovelty() ?? allTime ?? young
             reasoning = t.share(.reasoning)
             hotMultiSample = t.share(.hotMultiSample)
+            resampled = min(1, t.share(.resampled))
             highTopLogprobs = t.share(.highTopLogprobs)
             tinyOutput = t.share(.tinyOutput)
             capability = Double(t[.math] + t[.code]) / max(requests, 1)
@@ -166,7 +168,9 @@ public struct Scorer: Sendable {
 
         // Elicitation: what a student model wants from its teacher.
         let reasoning = ramp(m.reasoning, 0.15, 0.6)
-        let sampling = ramp(m.hotMultiSample, 0.1, 0.5)
+        // Several answers to one question at a sampling temperature: asked as `n > 1`, or as the
+        // same prompt again the same day.
+        let sampling = ramp(max(m.hotMultiSample, m.resampled), 0.1, 0.5)
         let logprobs = ramp(m.highTopLogprobs, 0.1, 0.5) * (1 - m.tinyOutput)
         let capability = ramp(m.capability, 0.4, 0.8)
         if reasoning > 0.3 {
@@ -180,7 +184,9 @@ public struct Scorer: Sendable {
             reasons.append(
                 Reason(
                     code: "rejection_sampling",
-                    summary: "\(pct(m.hotMultiSample)) of requests ask n>1 samples at temperature ≥ 0.7",
+                    summary: m.hotMultiSample >= m.resampled
+                        ? "\(pct(m.hotMultiSample)) of requests ask n>1 samples at temperature ≥ 0.7"
+                        : "~\(pct(m.resampled)) of requests sample again, at temperature ≥ 0.7, a prompt sent the same day",
                     value: sampling))
         }
         if logprobs > 0.3 {
