@@ -2,7 +2,7 @@ import Foundation
 import SluiceSimulator
 import Testing
 
-/// Detection quality on traffic Sluice was not built on: the three held-out generators in
+/// Detection quality on traffic Sluice was not built on: the four held-out generators in
 /// `Tests/heldout*` (written without sight of the detector, from the real corpora in
 /// `shared/data`), replayed by the real `sluice eval`, in each log format. A change that loses
 /// harvesters or flags a legitimate heavy user fails here, not in a review of the README's tables.
@@ -94,5 +94,28 @@ import Testing
             $0.label == "attack" && ($0.persona.hasPrefix("agentic") || $0.persona.hasPrefix("repeat_sample"))
         }
         #expect(fixed.count == 3 && fixed.allSatisfy { $0.flagged == $0.total }, "\(fixed)")
+    }
+
+    /// The fourth set, at a third of its volume (~52k lines), held to what it gives now (see the
+    /// README's Evaluation): harvesters that dress as an app with made-up returning end users, a
+    /// reward-model harvester and a reseller's rotating harvest are still missed. Its agentic
+    /// harvesters (tools declared, the loop never run) must stay caught, and its copywriting apps,
+    /// three customers of one app, must not be linked into a cluster that flags them.
+    @Test(.enabled(if: available)) func theFourthHeldOutSetInTheLiteLLMFormat() throws {
+        let work = try temporaryDirectory("sluice-heldout4")
+        defer { try? FileManager.default.removeItem(at: work) }
+        try python(
+            "Tests/heldout4/heldout_litellm4.py",
+            ["--out", work.path, "--seed", "41", "--scale", "0.3", "--data", Products.sharedData.path])
+        let report = try evaluate(work, format: "litellm")
+        #expect(report.recall >= 0.8, "held-out 4: recall \(report.recall)")
+        #expect(
+            report.falsePositives <= 1,
+            "held-out 4: \(report.falsePositives) of \(report.benignAccounts) benign flagged")
+        #expect(report.hydraFlaggedWithCluster * 10 >= report.hydraMembers * 8, "held-out 4: hydra")
+        let agents = report.personas.filter { $0.label == "attack" && $0.persona.hasPrefix("agentic") }
+        #expect(agents.count == 1 && agents.allSatisfy { $0.flagged == $0.total }, "\(agents)")
+        let apps = report.personas.filter { $0.persona == "content_writing_saas" }
+        #expect(apps.count == 1 && apps.allSatisfy { $0.flagged == 0 }, "\(apps)")
     }
 }

@@ -287,6 +287,37 @@ func chatUser(_ id: String, conversations: Int) -> AccountProfile {
         #expect(Set(clusters.values).count <= 2)
     }
 
+    @Test func accountsThatShareOnlyContentAreNotLinked() {
+        // Customers of one copywriting app: its system prompt and template, the same office
+        // hours, long new answers — but each on its own network and client. With one client
+        // shared too, the same accounts are one operator's.
+        func customers(agent: (Int) -> String) -> [AccountProfile] {
+            (0..<8).map { m in
+                var b = ProfileBuilder("c\(m)")
+                for i in 0..<120 {
+                    b.add(
+                        RequestRecord(
+                            time: day0 + Double(i / 12) * 86400 + 9 * 3600 + Double(i % 12) * 2400,
+                            account: "c\(m)", ip: "10.\(m).0.1", userAgent: agent(m), promptTokens: 60,
+                            completionTokens: 900, temperature: 0.8,
+                            messages: [
+                                ChatMessage(
+                                    role: "system", text: "You are an expert copywriter. Write engaging content."),
+                                ChatMessage(
+                                    role: "user",
+                                    text:
+                                        "Write a 500-word blog post about the following topic. Topic: item \(m * 1000 + i). Include a call to action."
+                                ),
+                            ]))
+                }
+                return b.profile
+            }
+        }
+        #expect(
+            Clustering().clusters(customers { "app-\($0)/1.0" }, suspects: Array(repeating: true, count: 8)).isEmpty)
+        #expect(Clustering().clusters(customers { _ in "copybot/2.1" }).count == 8)
+    }
+
     @Test func clustersDoNotDependOnTheOrderOfProfiles() {
         var profiles = (0..<12).map {
             harvester("m\($0)", requests: 60, ip: "198.51.100.\($0 + 1)", offset: $0 * 1000, spacing: 300)
@@ -404,6 +435,18 @@ func chatUser(_ id: String, conversations: Int) -> AccountProfile {
         #expect(agent.profile.totals[.continuedFollowUps] > 0)
         let real = try #require(Scorer().assess([agent.profile]).first)
         #expect(real.level < .review && !real.reasons.contains { $0.code == "single_shot" }, "\(real.reasons)")
+    }
+
+    @Test func aTaskThatDeclaresToolsButNeverRunsTheLoopIsSingleShot() throws {
+        // Every question a new task with tools declared, answered in one go: no tool round ever follows.
+        var b = ProfileBuilder("harvester")
+        for var record in harvesterRecords("harvester", requests: 1500) {
+            record.toolCount = 6
+            b.add(record)
+        }
+        #expect(b.profile.totals[.singleShot] == 1500)
+        let harvester = try #require(Scorer().assess([b.profile]).first)
+        #expect(harvester.level >= .review && harvester.reasons.contains { $0.code == "single_shot" })
     }
 
     @Test func anAccountInheritsItsHarvestingEndUser() throws {

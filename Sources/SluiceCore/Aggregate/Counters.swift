@@ -90,7 +90,9 @@ extension Counters {
         if record.status == 429 { c[.rateLimited] = 1 }
         c[.promptTokens] = Int64(record.promptTokens)
         c[.completionTokens] = Int64(record.completionTokens)
-        if features.userTurns <= 1 && !features.usesTools { c[.singleShot] = 1 }
+        // Declaring tools does not make a question a conversation: a task's first request is
+        // single-shot like any other; its tool rounds, if the account runs the loop, are not.
+        if features.userTurns <= 1 && !features.isToolRound { c[.singleShot] = 1 }
         if features.reasoning { c[.reasoning] = 1 }
         if record.logprobs { c[.logprobs] = 1 }
         if record.topLogprobs >= 10 { c[.highTopLogprobs] = 1 }

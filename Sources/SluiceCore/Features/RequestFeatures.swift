@@ -22,7 +22,10 @@ public struct RequestFeatures: Sendable, Equatable {
     public var category: Category
     /// User turns in the conversation: 1 is single-shot.
     public var userTurns: Int
+    /// Tools declared or tool messages carried.
     public var usesTools: Bool
+    /// Carries a tool result or call: a round of an agent's loop, not the start of a task.
+    public var isToolRound: Bool
     public var hitMaxTokens: Bool
     /// The client network: IPv4 /24 or IPv6 /48, as text.
     public var network: String?
@@ -42,7 +45,7 @@ public struct RequestFeatures: Sendable, Equatable {
     public init(
         promptHash: UInt64 = 0, promptSimHash: UInt64 = 0, systemHash: UInt64? = nil, systemSimHash: UInt64? = nil,
         templateHash: UInt64 = 0, reasoning: Bool = false, category: Category = .other, userTurns: Int = 1,
-        usesTools: Bool = false, hitMaxTokens: Bool = false, network: String? = nil
+        usesTools: Bool = false, isToolRound: Bool = false, hitMaxTokens: Bool = false, network: String? = nil
     ) {
         self.promptHash = promptHash
         self.promptSimHash = promptSimHash
@@ -53,6 +56,7 @@ public struct RequestFeatures: Sendable, Equatable {
         self.category = category
         self.userTurns = userTurns
         self.usesTools = usesTools
+        self.isToolRound = isToolRound
         self.hitMaxTokens = hitMaxTokens
         self.network = network
     }
@@ -102,6 +106,7 @@ extension RequestFeatures {
         self.reasoning = hits.reasoning > 0
         self.userTurns = max(userTurns, record.messages.isEmpty ? 0 : 1)
         self.usesTools = record.toolCount > 0 || toolMessages > 0
+        self.isToolRound = toolMessages > 0
         let continues = toolMessages > 0 ? firstUser : usesTools ? nil : previousUser
         if let continues {
             var none = CueHits()

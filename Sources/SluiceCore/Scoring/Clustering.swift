@@ -5,7 +5,9 @@ import Foundation
 ///
 /// Evidence is weighted by rarity — a value many unrelated accounts share (a cloud NAT, the
 /// default `python-requests` agent) says little — and two accounts are linked only when the
-/// evidence adds up over at least two kinds. Union–find turns links into clusters.
+/// evidence adds up over at least two kinds, one of them shared infrastructure (a network or a
+/// client): content alone — a system prompt and a template — is what customers of the same
+/// application, or users of a default prompt, share with strangers. Union–find turns links into clusters.
 public struct Clustering: Sendable {
     public var minimumRequests: Int64 = 20
     /// Accounts with fewer requests than `minimumRequests`, but at least this many, join the
@@ -38,6 +40,8 @@ public struct Clustering: Sendable {
             case .template: return 0.4
             }
         }
+
+        var isInfrastructure: Bool { self == .network || self == .userAgent }
     }
 
     /// Cluster id per linked account (accounts in no cluster are absent).
@@ -82,7 +86,8 @@ public struct Clustering: Sendable {
             return x
         }
         for (key, group) in holders where group.count >= 2 && group.count <= maximumSharing {
-            guard let kind = Evidence(rawValue: key.kind) else { continue }
+            // Evidence kinds are ordered infrastructure first, so a link's first kind is infrastructure.
+            guard let kind = Evidence(rawValue: key.kind), kind.isInfrastructure else { continue }
             let first = kind.weight * rarity(group.count)
             // Inside the group, accounts that also share a value of a later kind.
             var subgroups: [Key: [Int]] = [:]
