@@ -8,6 +8,8 @@ import os
 def account_of(record):
     """The account as heldout_litellm.py labels it: team id, else key hash, else end user."""
     metadata = record.get("metadata") or {}
+    if not isinstance(metadata, dict):
+        return None  # a malformed line: whoever reads it must skip it
     return metadata.get("user_api_key_team_id") or metadata.get("user_api_key_hash") or record.get("end_user")
 
 

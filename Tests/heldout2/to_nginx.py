@@ -40,7 +40,11 @@ def main():
             if not isinstance(record, dict):
                 continue
             record = record.get("standard_logging_object", record)
+            if not isinstance(record, dict):
+                continue
             account = account_of(record)
+            if not account:
+                continue
             metadata = record.get("metadata") or {}
             key_hash = metadata.get("user_api_key_hash")
             if not account or not key_hash or account not in label:
