@@ -290,7 +290,7 @@ func chatUser(_ id: String, conversations: Int) -> AccountProfile {
     @Test func accountsThatShareOnlyContentAreNotLinked() {
         // Customers of one copywriting app: its system prompt and template, the same office
         // hours, long new answers — but each on its own network and client. With one client
-        // shared too, the same accounts are one operator's.
+        // shared too, accounts that each look like harvesting are one operator's.
         func customers(agent: (Int) -> String) -> [AccountProfile] {
             (0..<8).map { m in
                 var b = ProfileBuilder("c\(m)")
@@ -315,7 +315,9 @@ func chatUser(_ id: String, conversations: Int) -> AccountProfile {
         }
         #expect(
             Clustering().clusters(customers { "app-\($0)/1.0" }, suspects: Array(repeating: true, count: 8)).isEmpty)
-        #expect(Clustering().clusters(customers { _ in "copybot/2.1" }).count == 8)
+        #expect(
+            Clustering().clusters(customers { _ in "copybot/2.1" }, suspects: Array(repeating: true, count: 8)).count
+                == 8)
     }
 
     @Test func clustersDoNotDependOnTheOrderOfProfiles() {
@@ -347,6 +349,31 @@ func chatUser(_ id: String, conversations: Int) -> AccountProfile {
             profiles.append(b.profile)
         }
         #expect(Clustering().clusters(profiles).isEmpty)
+    }
+
+    @Test func usersOfOneClientAndTheDefaultSystemPromptAreNotLinked() {
+        // Six developers on the same SDK with its default system prompt, at the same hours, each
+        // from home: a client and a system prompt, and nothing of an operator. From one office
+        // network, the same six are linked (a team, scored as one).
+        func developers(ip: (Int) -> String) -> [AccountProfile] {
+            (0..<6).map { m in
+                var b = ProfileBuilder("dev\(m)")
+                for i in 0..<40 {
+                    b.add(
+                        RequestRecord(
+                            time: day0 + Double(i / 8) * 86400 + 10 * 3600 + Double(i % 8) * 1800,
+                            account: "dev\(m)", ip: ip(m), userAgent: "python-httpx/0.27.0",
+                            promptTokens: 200, completionTokens: 150,
+                            messages: [
+                                ChatMessage(role: "system", text: "You are a helpful assistant."),
+                                ChatMessage(role: "user", text: "developer \(m) asks question \(i) about their code"),
+                            ]))
+                }
+                return b.profile
+            }
+        }
+        #expect(Clustering().clusters(developers { "10.\($0).0.1" }).isEmpty)
+        #expect(Clustering().clusters(developers { "192.0.2.\($0 + 1)" }).count == 6)
     }
 
     /// The same harvesting traffic, its `user` field filled two ways: 300 people who come back,

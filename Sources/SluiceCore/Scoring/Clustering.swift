@@ -104,7 +104,9 @@ public struct Clustering: Sendable {
                 // Working the same hours is the last piece of evidence, not a link by itself.
                 let schedule = Self.meanSchedule(linked.map { profiles[$0].sketch.hourOfDay })
                 // Only the members whose own evidence reaches the threshold are linked, to each
-                // other; suspects also at the lower threshold, to each other.
+                // other; suspects also at the lower threshold, to each other. An account that does not
+                // look like harvesting is linked only through a network it shares: a client string
+                // is every user of one SDK's, and with a default system prompt it is half of them.
                 var anchor: Int?
                 var suspectAnchor: Int?
                 func join(_ i: Int, _ anchor: inout Int?) {
@@ -118,7 +120,7 @@ public struct Clustering: Sendable {
                 }
                 for i in linked {
                     let evidence = weight + 0.3 * Self.similarity(profiles[i].sketch.hourOfDay, schedule)
-                    if evidence >= linkThreshold { join(i, &anchor) }
+                    if evidence >= linkThreshold && kind == .network { join(i, &anchor) }
                     if evidence >= suspectLinkThreshold, i < suspects.count, suspects[i] { join(i, &suspectAnchor) }
                 }
             }
