@@ -27,6 +27,15 @@ struct ProfileBuilder {
 
 let day0 = 1_795_564_800.0
 
+/// `count` accounts `a0`, `a1`, … of `requests` requests each: `record(account, i)` is account's i-th.
+func accounts(_ count: Int, requests: Int, _ record: (Int, Int) -> RequestRecord) -> [AccountProfile] {
+    (0..<count).map { m in
+        var b = ProfileBuilder("a\(m)")
+        for i in 0..<requests { b.add(record(m, i)) }
+        return b.profile
+    }
+}
+
 /// A single-shot harvester: distinct questions, a reasoning system prompt, long answers.
 func harvester(
     _ id: String, requests: Int, ip: String = "198.51.100.7", agent: String = "python-httpx/0.27", offset: Int = 0,
@@ -291,26 +300,18 @@ func chatUser(_ id: String, conversations: Int) -> AccountProfile {
         // Customers of one copywriting app: its system prompt and template, the same office
         // hours, long new answers — but each on its own network and client. With one client
         // shared too, accounts that each look like harvesting are one operator's.
-        func customers(agent: (Int) -> String) -> [AccountProfile] {
-            (0..<8).map { m in
-                var b = ProfileBuilder("c\(m)")
-                for i in 0..<120 {
-                    b.add(
-                        RequestRecord(
-                            time: day0 + Double(i / 12) * 86400 + 9 * 3600 + Double(i % 12) * 2400,
-                            account: "c\(m)", ip: "10.\(m).0.1", userAgent: agent(m), promptTokens: 60,
-                            completionTokens: 900, temperature: 0.8,
-                            messages: [
-                                ChatMessage(
-                                    role: "system", text: "You are an expert copywriter. Write engaging content."),
-                                ChatMessage(
-                                    role: "user",
-                                    text:
-                                        "Write a 500-word blog post about the following topic. Topic: item \(m * 1000 + i). Include a call to action."
-                                ),
-                            ]))
-                }
-                return b.profile
+        func customers(agent: @escaping (Int) -> String) -> [AccountProfile] {
+            accounts(8, requests: 120) { m, i in
+                RequestRecord(
+                    time: day0 + Double(i / 12) * 86400 + 9 * 3600 + Double(i % 12) * 2400,
+                    account: "a\(m)", ip: "10.\(m).0.1", userAgent: agent(m), promptTokens: 60,
+                    completionTokens: 900, temperature: 0.8,
+                    messages: [
+                        ChatMessage(role: "system", text: "You are an expert copywriter. Write engaging content."),
+                        ChatMessage(
+                            role: "user",
+                            text: "Write a 500-word blog post about the following topic. Topic: item \(m * 1000 + i)."),
+                    ])
             }
         }
         #expect(
@@ -355,21 +356,16 @@ func chatUser(_ id: String, conversations: Int) -> AccountProfile {
         // Six developers on the same SDK with its default system prompt, at the same hours, each
         // from home: a client and a system prompt, and nothing of an operator. From one office
         // network, the same six are linked (a team, scored as one).
-        func developers(ip: (Int) -> String) -> [AccountProfile] {
-            (0..<6).map { m in
-                var b = ProfileBuilder("dev\(m)")
-                for i in 0..<40 {
-                    b.add(
-                        RequestRecord(
-                            time: day0 + Double(i / 8) * 86400 + 10 * 3600 + Double(i % 8) * 1800,
-                            account: "dev\(m)", ip: ip(m), userAgent: "python-httpx/0.27.0",
-                            promptTokens: 200, completionTokens: 150,
-                            messages: [
-                                ChatMessage(role: "system", text: "You are a helpful assistant."),
-                                ChatMessage(role: "user", text: "developer \(m) asks question \(i) about their code"),
-                            ]))
-                }
-                return b.profile
+        func developers(ip: @escaping (Int) -> String) -> [AccountProfile] {
+            accounts(6, requests: 40) { m, i in
+                RequestRecord(
+                    time: day0 + Double(i / 8) * 86400 + 10 * 3600 + Double(i % 8) * 1800,
+                    account: "a\(m)", ip: ip(m), userAgent: "python-httpx/0.27.0", promptTokens: 200,
+                    completionTokens: 150,
+                    messages: [
+                        ChatMessage(role: "system", text: "You are a helpful assistant."),
+                        ChatMessage(role: "user", text: "developer \(m) asks question \(i) about their code"),
+                    ])
             }
         }
         #expect(Clustering().clusters(developers { "10.\($0).0.1" }).isEmpty)
