@@ -102,15 +102,21 @@ struct Bench: AsyncParsableCommand {
             var results = BenchResults(machine: Machine.describe(), date: ISO8601DateFormatter().string(from: Date()))
             let settings = smoke ? Settings.smoke : Settings(self)
             let log = Progress(quiet: json)
-            let parts = only.map { Set($0.split(separator: ",").map(String.init)) }
+            let parts = try only.map(Self.parts(of:))
             func runs(_ name: String) -> Bool { parts?.contains(name) ?? true }
+            // The ingest and tail tests both read one simulated log.
+            let traffic =
+                runs("ingest") || runs("tail")
+                ? try IngestBench.simulate(settings, folder: folder, corpora: corpora, log: log) : ""
             if runs("ingest") {
                 results.ingest = try await IngestBench.run(
-                    settings, folder: folder, corpora: corpora, reference: reference, log: log)
+                    settings, traffic: traffic, folder: folder, reference: reference, log: log)
             }
             if runs("scoring") { results.scoring = try ScoringBench.measure(settings, folder: folder, log: log) }
             if runs("gateway") { results.gateway = try await GatewayBench.run(settings, folder: folder, log: log) }
-            if runs("tail") { results.tail = try await TailBench.run(settings, folder: folder, log: log) }
+            if runs("tail") {
+                results.tail = try await TailBench.run(settings, traffic: traffic, folder: folder, log: log)
+            }
             if json {
                 let encoder = JSONEncoder()
                 encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
@@ -119,6 +125,17 @@ struct Bench: AsyncParsableCommand {
                 print(results.table)
             }
         }
+    }
+
+    static let partNames = ["ingest", "scoring", "gateway", "tail"]
+
+    /// `--only`'s list, each name checked.
+    static func parts(of list: String) throws -> Set<String> {
+        let names = list.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        if let unknown = names.first(where: { !partNames.contains($0) }) {
+            throw UserError("--only: unknown part '\(unknown)' (parts: \(partNames.joined(separator: ", ")))")
+        }
+        return Set(names)
     }
 
     /// The sizes of one run.
@@ -321,9 +338,8 @@ struct TailResult: Codable {
 // MARK: - Ingest
 
 enum IngestBench {
-    static func run(
-        _ settings: Bench.Settings, folder: URL, corpora: String?, reference: String, log: Progress
-    ) async throws -> IngestResult {
+    /// Writes the simulated LiteLLM log both tests read; returns its path.
+    static func simulate(_ settings: Bench.Settings, folder: URL, corpora: String?, log: Progress) throws -> String {
         let simulation = folder.appendingPathComponent("sim")
         var arguments = ["simulate", "--out", simulation.path, "--days", "\(settings.days)", "--seed", "1"]
         if settings.scale != 1 { arguments += ["--scale", "\(settings.scale)"] }
@@ -331,9 +347,14 @@ enum IngestBench {
         {
             arguments += ["--corpora", corpora]
         }
-        log("simulating \(settings.days) days of traffic")
+        log("simulating \(settings.days) day\(settings.days == 1 ? "" : "s") of traffic")
         _ = try Subprocess.run(Subprocess.sluice, arguments)
-        let traffic = simulation.appendingPathComponent("traffic.jsonl").path
+        return simulation.appendingPathComponent("traffic.jsonl").path
+    }
+
+    static func run(
+        _ settings: Bench.Settings, traffic: String, folder: URL, reference: String, log: Progress
+    ) async throws -> IngestResult {
         let (lines, bytes) = try countLines(traffic)
 
         // Rounds alternate the two, so that both see the same machine: on a shared one, either
@@ -655,14 +676,15 @@ enum GatewayBench {
 // MARK: - Steady tail
 
 enum TailBench {
-    static func run(_ settings: Bench.Settings, folder: URL, log: Progress) async throws -> TailResult {
+    static func run(_ settings: Bench.Settings, traffic: String, folder: URL, log: Progress) async throws -> TailResult
+    {
         let work = folder.appendingPathComponent("tail")
         let logs = work.appendingPathComponent("logs")
         try FileManager.default.createDirectory(at: logs, withIntermediateDirectories: true)
         let file = logs.appendingPathComponent("app.jsonl").path
         _ = FileManager.default.createFile(atPath: file, contents: nil)
         // Lines to write: the simulated traffic, cycled.
-        let source = try Data(contentsOf: folder.appendingPathComponent("sim/traffic.jsonl"), options: .alwaysMapped)
+        let source = try Data(contentsOf: URL(fileURLWithPath: traffic), options: .alwaysMapped)
         let lines = source.prefix(64 << 20).split(separator: 0x0A).dropLast().map { Data($0) + Data([0x0A]) }
         guard !lines.isEmpty else { throw UserError("no simulated traffic to write") }
 

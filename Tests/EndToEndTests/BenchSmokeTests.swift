@@ -33,4 +33,18 @@ import Testing
         #expect((tail?["linesWritten"] as? Int ?? 0) > 0)
         #expect(report?["gateway"] != nil)
     }
+
+    /// `--only` runs what it names, each part with what it needs (the tail test its simulated log,
+    /// without the ingest test that used to write it), and names a part it does not know.
+    @Test(.enabled(if: Products.built)) func onlyRunsTheNamedPartsAndRejectsUnknownOnes() throws {
+        let work = try temporaryDirectory("sluice-bench-only")
+        defer { try? FileManager.default.removeItem(at: work) }
+        let result = try run(Products.sluice, ["bench", "--smoke", "--json", "--only", "tail", "--out", work.path])
+        #expect(result.status == 0, "\(result.stderr)")
+        let report = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]
+        #expect(((report?["tail"] as? [String: Any])?["linesWritten"] as? Int ?? 0) > 0)
+        #expect(report?["ingest"] == nil && report?["scoring"] == nil)
+        let unknown = try run(Products.sluice, ["bench", "--only", "ingest,tails"])
+        #expect(unknown.status == 1 && unknown.stderr.contains("unknown part 'tails'"), "\(unknown.stderr)")
+    }
 }
