@@ -2,7 +2,7 @@ import Foundation
 import SluiceSimulator
 import Testing
 
-/// Detection quality on traffic Sluice was not built on: the four held-out generators in
+/// Detection quality on traffic Sluice was not built on: the five held-out generators in
 /// `Tests/heldout*` (written without sight of the detector, from the real corpora in
 /// `shared/data`), replayed by the real `sluice eval`, in each log format. A change that loses
 /// harvesters or flags a legitimate heavy user fails here, not in a review of the README's tables.
@@ -117,5 +117,23 @@ import Testing
         #expect(agents.count == 1 && agents.allSatisfy { $0.flagged == $0.total }, "\(agents)")
         let apps = report.personas.filter { $0.persona == "content_writing_saas" }
         #expect(apps.count == 1 && apps.allSatisfy { $0.flagged == 0 }, "\(apps)")
+    }
+
+    /// The fifth set, nginx lines written as nginx writes them (no token counts, no teams, each
+    /// API key an account), held to what it gave on its first run: a reward-model harvester is
+    /// missed, and three bounded jobs (an eval lab's first AlpacaEval run, a blog batch, a small
+    /// user's GSM8K script) are flagged.
+    @Test(.enabled(if: available)) func theFifthHeldOutSetInTheNginxFormat() throws {
+        let work = try temporaryDirectory("sluice-heldout5")
+        defer { try? FileManager.default.removeItem(at: work) }
+        try python(
+            "Tests/heldout5/heldout_nginx5.py",
+            ["--out", work.path, "--seed", "51", "--data", Products.sharedData.path])
+        let report = try evaluate(work, format: "nginx")
+        #expect(report.recall >= 0.95, "held-out 5: recall \(report.recall)")
+        #expect(
+            report.falsePositives <= 3,
+            "held-out 5: \(report.falsePositives) of \(report.benignAccounts) benign flagged")
+        #expect(report.hydraFlaggedWithCluster * 10 >= report.hydraMembers * 9, "held-out 5: hydra")
     }
 }
