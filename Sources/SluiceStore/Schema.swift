@@ -155,6 +155,7 @@ enum Schema {
             }
         }
         migrator.registerMigration("v6 counters", migrate: addMissingCounters)  // resampled
+        migrator.registerMigration("v7 counters", migrate: addMissingCounters)  // reasoning_tokens
         return migrator
     }
 

@@ -2,7 +2,7 @@ import Foundation
 import SluiceSimulator
 import Testing
 
-/// Detection quality on traffic Sluice was not built on: the five held-out generators in
+/// Detection quality on traffic Sluice was not built on: the six held-out generators in
 /// `Tests/heldout*` (written without sight of the detector, from the real corpora in
 /// `shared/data`), replayed by the real `sluice eval`, in each log format. A change that loses
 /// harvesters or flags a legitimate heavy user fails here, not in a review of the README's tables.
@@ -135,5 +135,27 @@ import Testing
             report.falsePositives <= 3,
             "held-out 5: \(report.falsePositives) of \(report.benignAccounts) benign flagged")
         #expect(report.hydraFlaggedWithCluster * 10 >= report.hydraMembers * 9, "held-out 5: hydra")
+    }
+
+    /// The sixth set, ten days in the `openai` format, held to what it gives now: harvesters that
+    /// really converse, distil long-context summaries or tool calls (small answers), or grade, are
+    /// missed; synthetic test-data jobs and a sampling study are flagged. Its analytics apps,
+    /// whose long completions are a reasoning model's hidden reasoning, must not be, and every
+    /// hydra member must be flagged.
+    @Test(.enabled(if: available)) func theSixthHeldOutSetInTheOpenAIFormat() throws {
+        let work = try temporaryDirectory("sluice-heldout6")
+        defer { try? FileManager.default.removeItem(at: work) }
+        try python(
+            "Tests/heldout6/heldout_openai6.py",
+            ["--out", work.path, "--seed", "61", "--data", Products.sharedData.path])
+        let report = try evaluate(work, format: "openai")
+        #expect(report.recall >= 0.8, "held-out 6: recall \(report.recall)")
+        #expect(
+            report.falsePositives <= 4,
+            "held-out 6: \(report.falsePositives) of \(report.benignAccounts) benign flagged")
+        let hydras = report.personas.filter { $0.persona.hasPrefix("hydra") }
+        #expect(hydras.count == 3 && hydras.allSatisfy { $0.flagged == $0.total }, "\(hydras)")
+        let apps = report.personas.filter { $0.persona == "analytics_reasoning_app" }
+        #expect(apps.count == 1 && apps.allSatisfy { $0.flagged == 0 }, "\(apps)")
     }
 }

@@ -147,6 +147,37 @@ import Testing
         #expect(r.toolCount == 1 && r.finishReason == "length" && r.completionTokens == 300)
     }
 
+    @Test func aReasoningModelsHiddenReasoningIsReadFromTheUsage() {
+        // OpenAI's `usage.completion_tokens_details`, in our format and in LiteLLM's usage object;
+        // a malformed detail is ignored, not the request, and never exceeds the completion.
+        let openai = LogParser(format: .openai, keyHasher: hasher)
+        let litellm = LogParser(format: .litellm, keyHasher: hasher)
+        func openaiLine(_ details: String) -> String {
+            #"{"ts":1795630636,"account":"acme","request":{"messages":[]},"usage":{"prompt_tokens":10,"completion_tokens":1000,"completion_tokens_details":"#
+                + details + "}}"
+        }
+        let cases: [(LogParser, String, Int)] = [
+            (openai, openaiLine(#"{"reasoning_tokens":900}"#), 900),
+            (openai, openaiLine(#"{"reasoning_tokens":5000}"#), 1000),
+            (openai, openaiLine(#""n/a""#), 0),
+            (openai, openaiLine(#"{"reasoning_tokens":"many"}"#), 0),
+            (openai, openaiLine("null"), 0),
+            (
+                litellm,
+                #"{"startTime":1795630636,"completion_tokens":1000,"metadata":{"user_api_key_team_id":"t","usage_object":{"completion_tokens":1000,"completion_tokens_details":{"reasoning_tokens":640}}}}"#,
+                640
+            ),
+        ]
+        for (parser, line, reasoning) in cases {
+            guard case .record(let r) = parser.parse(line: line) else {
+                Issue.record("\(line) should give a record")
+                continue
+            }
+            #expect(r.completionTokens == 1000 && r.reasoningTokens == reasoning, "\(line)")
+            #expect(r.visibleCompletionTokens == 1000 - reasoning)
+        }
+    }
+
     @Test func classifiesBadLines() {
         let parser = LogParser(format: .litellm, keyHasher: hasher, maximumLineBytes: 4096)
         let ok = #"{"startTime": 1795630636.6, "metadata": {"user_api_key_team_id": "t"}}"#

@@ -472,6 +472,22 @@ func chatUser(_ id: String, conversations: Int) -> AccountProfile {
         #expect(harvester.level >= .review && harvester.reasons.contains { $0.code == "single_shot" })
     }
 
+    @Test func hiddenReasoningIsNotALongAnswer() throws {
+        // A product on a reasoning model: new questions, one-line JSON answers after long hidden
+        // reasoning. Completion tokens are as long as a harvester's; what the client receives is not.
+        var b = ProfileBuilder("app")
+        for var record in harvesterRecords("app", requests: 1500) {
+            record.reasoningTokens = record.completionTokens - 40
+            b.add(record)
+        }
+        #expect(b.profile.totals[.longOutput] == 0)
+        let app = try #require(Scorer().assess([b.profile]).first)
+        #expect(app.level < .review && !app.reasons.contains { $0.code == "long_answers" }, "\(app.reasons)")
+        // The same answers, visible, are the harvester they were.
+        let visible = try #require(Scorer().assess([harvester("h", requests: 1500)]).first)
+        #expect(visible.level >= .review)
+    }
+
     @Test func anAccountInheritsItsHarvestingEndUser() throws {
         let reseller = harvester("reseller::eu-42", requests: 800)
         var parent = ProfileBuilder("reseller")

@@ -67,8 +67,10 @@ func item(_ account: String, time: Double, prompt: String, completion: Int = 100
                 try db.execute(sql: "ALTER TABLE \(table) DROP COLUMN sampled_follow_ups")
                 try db.execute(sql: "ALTER TABLE \(table) DROP COLUMN continued_follow_ups")
                 try db.execute(sql: "ALTER TABLE \(table) DROP COLUMN resampled")
+                try db.execute(sql: "ALTER TABLE \(table) DROP COLUMN reasoning_tokens")
             }
-            try db.execute(sql: "DELETE FROM grdb_migrations WHERE identifier IN ('v4 counters', 'v6 counters')")
+            try db.execute(
+                sql: "DELETE FROM grdb_migrations WHERE identifier IN ('v4 counters', 'v6 counters', 'v7 counters')")
         }
         try queue.close()
         let store = try SQLiteStore(path: path)
@@ -76,6 +78,7 @@ func item(_ account: String, time: Double, prompt: String, completion: Int = 100
             [item("acme", time: t0 + 60, prompt: "second")], progress: IngestProgress(source: "s"))
         let acme = try #require(try await store.profiles().first { $0.id == "acme" })
         #expect(acme.totals[.requests] == 2 && acme.totals[.sampledFollowUps] == 0 && acme.totals[.resampled] == 0)
+        #expect(acme.totals[.reasoningTokens] == 0)
     }
 
     /// A database from before sketches counted the end users that came back: its end-user

@@ -13,6 +13,9 @@ public enum Counter: Int, CaseIterable, Sendable {
     /// (rejection sampling by separate requests), estimated from the novelty sample: each of
     /// those counts four, as the sample holds one prompt in four.
     case resampled
+    /// A reasoning model's hidden reasoning, counted in `completionTokens` (and billed) but never
+    /// sent to the client: not output anyone can harvest.
+    case reasoningTokens
 
     /// The SQL column (and JSON key) of the counter.
     public var name: String {
@@ -46,6 +49,7 @@ public enum Counter: Int, CaseIterable, Sendable {
         case .sampledFollowUps: return "sampled_follow_ups"
         case .continuedFollowUps: return "continued_follow_ups"
         case .resampled: return "resampled"
+        case .reasoningTokens: return "reasoning_tokens"
         }
     }
 }
@@ -90,6 +94,7 @@ extension Counters {
         if record.status == 429 { c[.rateLimited] = 1 }
         c[.promptTokens] = Int64(record.promptTokens)
         c[.completionTokens] = Int64(record.completionTokens)
+        c[.reasoningTokens] = Int64(record.reasoningTokens)
         // Declaring tools does not make a question a conversation: a task's first request is
         // single-shot like any other; its tool rounds, if the account runs the loop, are not.
         if features.userTurns <= 1 && !features.isToolRound { c[.singleShot] = 1 }
@@ -100,7 +105,7 @@ extension Counters {
         if record.n > 1 && (record.temperature ?? 1) >= 0.7 { c[.hotMultiSample] = 1 }
         if record.temperature == 0 { c[.greedy] = 1 }
         if features.hitMaxTokens && record.status < 400 { c[.hitMaxTokens] = 1 }
-        let perAnswer = record.completionTokens / max(1, record.n)
+        let perAnswer = record.visibleCompletionTokens / max(1, record.n)
         if perAnswer >= 600 { c[.longOutput] = 1 }
         if record.status < 400 && perAnswer <= 8 { c[.tinyOutput] = 1 }
         if features.usesTools { c[.toolUse] = 1 }

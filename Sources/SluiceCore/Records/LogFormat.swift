@@ -140,6 +140,8 @@ public struct LogParser: Sendable {
         }
         record.promptTokens = try count(payload["prompt_tokens"], "prompt_tokens")
         record.completionTokens = try count(payload["completion_tokens"], "completion_tokens")
+        record.reasoningTokens = try reasoningTokens(
+            in: metadata?["usage_object"], "metadata.usage_object", of: record.completionTokens)
         if let parameters = payload["model_parameters"], !parameters.isNull {
             try applyParameters(parameters, to: &record, field: "model_parameters")
         }
@@ -171,6 +173,7 @@ public struct LogParser: Sendable {
         if let usage = payload["usage"], !usage.isNull {
             record.promptTokens = try count(usage["prompt_tokens"], "usage.prompt_tokens")
             record.completionTokens = try count(usage["completion_tokens"], "usage.completion_tokens")
+            record.reasoningTokens = try reasoningTokens(in: usage, "usage", of: record.completionTokens)
         }
         let finishReason = try optionalString(payload["finish_reason"], "finish_reason")
         record.finishReason =
@@ -340,6 +343,15 @@ public struct LogParser: Sendable {
             throw MappingError(.outOfRange, "\(field()) \(d) is out of range")
         }
         return Int(d)
+    }
+
+    /// `usage.completion_tokens_details.reasoning_tokens`, at most the completion it is part of; 0
+    /// when the log has none. A detail of the usage, so a malformed one is ignored, not the request.
+    func reasoningTokens(in usage: JSONNode?, _ field: String, of completion: Int) throws(MappingError) -> Int {
+        guard let details = usage?["completion_tokens_details"], details.isObject,
+            let tokens = try? count(details["reasoning_tokens"], "\(field).completion_tokens_details.reasoning_tokens")
+        else { return 0 }
+        return min(tokens, completion)
     }
 
     func applyRequestBody(_ body: JSONNode, to record: inout RequestRecord, field: String) throws(MappingError) {

@@ -28,6 +28,8 @@ public struct RequestRecord: Sendable, Equatable {
     public var status: Int
     public var promptTokens: Int
     public var completionTokens: Int
+    /// Of `completionTokens`, a reasoning model's hidden reasoning (`completion_tokens_details`).
+    public var reasoningTokens = 0
     public var temperature: Double?
     public var maxTokens: Int?
     public var n: Int
@@ -66,4 +68,7 @@ public struct RequestRecord: Sendable, Equatable {
         self.messages = messages
         self.finishReason = finishReason
     }
+
+    /// The answer's tokens the client receives: completion tokens without hidden reasoning.
+    public var visibleCompletionTokens: Int { max(0, completionTokens - reasoningTokens) }
 }

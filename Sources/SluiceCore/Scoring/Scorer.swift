@@ -46,9 +46,11 @@ public struct Scorer: Sendable {
             requests = Double(t[.requests])
             // Rates over at least six hours, so a first burst is not extrapolated to a whole day.
             let spanDays = max(p.sketch.lastSeen - p.sketch.firstSeen, 6 * 3600) / 86400
-            completionPerDay = Double(t[.completionTokens]) / spanDays
+            // What a client receives: a reasoning model's hidden reasoning is billed, never sent.
+            let answered = Double(max(0, t[.completionTokens] - t[.reasoningTokens]))
+            completionPerDay = answered / spanDays
             requestsPerDay = requests / spanDays
-            perAnswerCompletion = Double(t[.completionTokens]) / Double(max(t[.answers], 1))
+            perAnswerCompletion = answered / Double(max(t[.answers], 1))
             let promptPerRequest = Double(t[.promptTokens]) / max(requests, 1)
             outputRatio = perAnswerCompletion / max(promptPerRequest, 1)
             // A follow-up whose history the account never sent is one question with a made-up
