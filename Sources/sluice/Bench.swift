@@ -73,7 +73,7 @@ struct Bench: AsyncParsableCommand {
     @Option(help: .hidden)
     var lines = 20_000
 
-    @Option(help: "Run only these parts, comma-separated (ingest, scoring, gateway, tail).")
+    @Option(help: "Run only these parts, comma-separated (\(Bench.partNames.joined(separator: ", "))).")
     var only: String?
 
     func run() async throws {

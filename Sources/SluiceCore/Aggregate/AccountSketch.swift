@@ -64,7 +64,7 @@ public struct AccountSketch: Sendable, Equatable {
         /// Whether the prompt was new to this account; nil when it is outside the novelty sample
         /// or is another sample, at temperature ≥ 0.7, of a prompt already sent today.
         public var novel: Bool?
-        /// Whether the prompt, in the novelty sample, was sent before today and is sampled again
+        /// Whether the prompt, in the novelty sample, was already sent today and is sampled again
         /// at temperature ≥ 0.7.
         public var resampled = false
         /// Whether the request's template was already among this account's frequent ones.

@@ -80,6 +80,10 @@ public struct Counters: Sendable, Equatable {
     }
 
     public var isEmpty: Bool { self[.requests] == 0 }
+
+    /// Completion tokens the client received: without a reasoning model's hidden reasoning
+    /// (`RequestRecord.visibleCompletionTokens`, summed).
+    public var visibleCompletionTokens: Int64 { max(0, self[.completionTokens] - self[.reasoningTokens]) }
 }
 
 extension Counters {

@@ -47,7 +47,7 @@ public struct Scorer: Sendable {
             // Rates over at least six hours, so a first burst is not extrapolated to a whole day.
             let spanDays = max(p.sketch.lastSeen - p.sketch.firstSeen, 6 * 3600) / 86400
             // What a client receives: a reasoning model's hidden reasoning is billed, never sent.
-            let answered = Double(max(0, t[.completionTokens] - t[.reasoningTokens]))
+            let answered = Double(t.visibleCompletionTokens)
             completionPerDay = answered / spanDays
             requestsPerDay = requests / spanDays
             perAnswerCompletion = answered / Double(max(t[.answers], 1))
